@@ -1,0 +1,119 @@
+package io.gravix;
+
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import io.gravix.admin.AdminTokenFilter;
+import io.gravix.admin.ProbeServlet;
+import io.gravix.admin.SealNowTask;
+import io.gravix.index.BatchIndex;
+import io.gravix.ingest.ApiKeyAuthenticator;
+import io.gravix.ingest.EventPreparer;
+import io.gravix.ingest.IngestResource;
+import io.gravix.spool.Spool;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.servlet.DispatcherType;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gravix: the wiring diagram of the service. Start order: index, ack executor,
+ * spool (recovery, then writers); Jetty then opens its ports. Stop runs in
+ * reverse after Jetty has drained in-flight requests.
+ */
+public final class GravixApplication extends Application<GravixConfiguration> {
+    private static final Logger LOG = LoggerFactory.getLogger(GravixApplication.class);
+
+    private final Map<String, String> env;
+    private final Clock clock;
+
+    public GravixApplication() {
+        this(System.getenv(), Clock.systemUTC());
+    }
+
+    /** For tests: an explicit environment (GRAVIX_API_KEY, GRAVIX_ADMIN_TOKEN) and clock. */
+    public GravixApplication(Map<String, String> env, Clock clock) {
+        this.env = Map.copyOf(env);
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new GravixApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "gravix";
+    }
+
+    @Override
+    public void initialize(Bootstrap<GravixConfiguration> bootstrap) {
+        // ${GRAVIX_HTTP_PORT:-8080} and friends in config files.
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    }
+
+    @Override
+    public void run(GravixConfiguration config, Environment environment) throws Exception {
+        // Gravix decodes gzip bodies itself, within its size limits; Jetty must not inflate them first.
+        ((AbstractServerFactory) config.getServerFactory()).getGzipFilterFactory().setEnabled(false);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+
+        BatchIndex index = BatchIndex.open(config.dataPath().resolve("index.db"));
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+                index.close();
+            }
+        });
+        ExecutorService ackExecutor = environment.lifecycle().executorService("ingest-ack-%d")
+                .minThreads(2).maxThreads(2).build();
+        Spool spool = new Spool(config.dataPath().resolve("spool"), index, config.getSpool(), clock, registry);
+        environment.lifecycle().manage(spool);
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopping(LifeCycle event) {
+                spool.beginShutdown();
+            }
+        });
+
+        ApiKeyAuthenticator authenticator = ApiKeyAuthenticator.from(config.getAuth(), env);
+        if (authenticator.keyCount() == 0) {
+            LOG.warn("no API keys configured: every ingest request will get 401 (set GRAVIX_API_KEY or auth.apiKeys)");
+        }
+        environment.jersey().register(new IngestResource(authenticator, config.getIngest(), spool,
+                List.of(EventPreparer.forRequestFacts(config.getIngest(), clock), EventPreparer.forServiceEvents(config.getIngest(), clock)),
+                registry, ackExecutor));
+
+        environment.healthChecks().register("index", new io.gravix.admin.ConditionHealthCheck(
+                () -> index.isHealthy() ? null : "batch index does not answer"));
+        environment.healthChecks().register("spool", new io.gravix.admin.ConditionHealthCheck(spool::unwritableReason));
+        environment.admin().addServlet("live", new ProbeServlet(List.of(
+                new ProbeServlet.Check("process", () -> null)))).addMapping("/live");
+        environment.admin().addServlet("ready", new ProbeServlet(List.of(
+                new ProbeServlet.Check("index", () -> index.isHealthy() ? null : "batch index does not answer"),
+                new ProbeServlet.Check("spool", spool::unwritableReason),
+                new ProbeServlet.Check("accepting", () -> spool.isShuttingDown() ? "shutting down" : null)))).addMapping("/ready");
+        environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping("/metrics");
+
+        AdminTokenFilter adminToken = AdminTokenFilter.from(config.getAdmin(), env);
+        if (!adminToken.hasToken()) {
+            LOG.warn("no admin token configured: admin tasks are disabled (set GRAVIX_ADMIN_TOKEN or admin.tokenSha256)");
+        }
+        environment.admin().addFilter("admin-token", adminToken).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
+        environment.admin().addTask(new SealNowTask(spool));
+    }
+}

@@ -1,0 +1,60 @@
+package io.gravix;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.gravix.admin.AdminConfig;
+import io.gravix.ingest.AuthConfig;
+import io.gravix.ingest.IngestConfig;
+import io.gravix.spool.SpoolConfig;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+
+/** The whole configuration; each block is its own class beside the code it configures. */
+public final class GravixConfiguration extends Configuration {
+    /** Root of everything Gravix keeps on disk: spool/, index.db (and later lake/, dlq/). */
+    @NotEmpty
+    private String dataDir = "./data";
+
+    @Valid
+    @NotNull
+    private IngestConfig ingest = new IngestConfig();
+
+    @Valid
+    @NotNull
+    private SpoolConfig spool = new SpoolConfig();
+
+    @Valid
+    @NotNull
+    private AuthConfig auth = new AuthConfig();
+
+    @Valid
+    @NotNull
+    private AdminConfig admin = new AdminConfig();
+
+    @JsonProperty
+    public String getDataDir() { return dataDir; }
+    @JsonProperty
+    public void setDataDir(String v) { dataDir = v; }
+    @JsonProperty
+    public IngestConfig getIngest() { return ingest; }
+    @JsonProperty
+    public void setIngest(IngestConfig v) { ingest = v; }
+    @JsonProperty
+    public SpoolConfig getSpool() { return spool; }
+    @JsonProperty
+    public void setSpool(SpoolConfig v) { spool = v; }
+    @JsonProperty
+    public AuthConfig getAuth() { return auth; }
+    @JsonProperty
+    public void setAuth(AuthConfig v) { auth = v; }
+    @JsonProperty
+    public AdminConfig getAdmin() { return admin; }
+    @JsonProperty
+    public void setAdmin(AdminConfig v) { admin = v; }
+
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+}

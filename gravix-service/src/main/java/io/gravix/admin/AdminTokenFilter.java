@@ -1,0 +1,63 @@
+package io.gravix.admin;
+
+import io.gravix.ingest.Sha256;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Lets a request through to the admin tasks only with {@code Authorization: Bearer <admin token>}.
+ * The token is compared by SHA-256 in constant time; without a configured token every task is refused.
+ */
+public final class AdminTokenFilter implements Filter {
+    private final byte[] tokenHash;
+
+    private AdminTokenFilter(byte[] tokenHash) {
+        this.tokenHash = tokenHash;
+    }
+
+    /** From {@code GRAVIX_ADMIN_TOKEN} in {@code env} if set, else the configured hash, else refuse all. */
+    public static AdminTokenFilter from(AdminConfig config, Map<String, String> env) {
+        String plain = env.get(AdminConfig.ADMIN_TOKEN_ENV);
+        if (plain != null && !plain.isEmpty()) {
+            return new AdminTokenFilter(Sha256.of(plain));
+        }
+        if (config.getTokenSha256() != null) {
+            return new AdminTokenFilter(HexFormat.of().parseHex(config.getTokenSha256().toLowerCase(Locale.ROOT)));
+        }
+        return new AdminTokenFilter(null);
+    }
+
+    public boolean hasToken() {
+        return tokenHash != null;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) resp;
+        String header = request.getHeader("Authorization");
+        boolean ok = false;
+        if (tokenHash != null && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ok = Sha256.equal(Sha256.of(header.substring(7).trim()), tokenHash);
+        }
+        if (!ok) {
+            response.setStatus(401);
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"gravix-admin\"");
+            response.setContentType("application/json");
+            response.getWriter().write(tokenHash == null
+                    ? "{\"error\":\"admin tasks are disabled: no admin token is configured (GRAVIX_ADMIN_TOKEN)\"}"
+                    : "{\"error\":\"missing or wrong admin token: send Authorization: Bearer <admin token>\"}");
+            return;
+        }
+        chain.doFilter(req, resp);
+    }
+}

@@ -1,0 +1,151 @@
+package io.gravix.index;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The SQLite batch index: which spool batches exist and in which state.
+ *
+ * <p>The spool files are the source of truth for events; this index is the
+ * source of truth for what is sealed and (later) what is rolled up. SQLite runs
+ * in WAL mode with {@code synchronous=FULL}, so a committed change survives a
+ * crash. One connection, used under this object's lock: index writes are rare
+ * (one per spool file opened or sealed), so there is nothing to gain from a pool.
+ */
+public final class BatchIndex implements Closeable {
+    private static final List<String> MIGRATIONS = List.of(
+            "CREATE TABLE batches ("
+                    + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    + " table_name TEXT NOT NULL,"
+                    + " state TEXT NOT NULL,"
+                    + " created_at_ms INTEGER NOT NULL,"
+                    + " sealed_at_ms INTEGER NOT NULL DEFAULT 0,"
+                    + " bytes INTEGER NOT NULL DEFAULT 0,"
+                    + " frames INTEGER NOT NULL DEFAULT 0,"
+                    + " events INTEGER NOT NULL DEFAULT 0)",
+            "CREATE INDEX batches_by_state ON batches(state, table_name, id)");
+
+    private final Path file;
+    private final Handle handle;
+
+    private BatchIndex(Path file, Handle handle) {
+        this.file = file;
+        this.handle = handle;
+    }
+
+    /** Opens (creating if needed) the index at {@code file} and brings its schema up to date. */
+    public static BatchIndex open(Path file) throws IOException {
+        requireNonNull(file, "file is null");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(10_000);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Handle handle = Jdbi.create(dataSource).open();
+        BatchIndex index = new BatchIndex(file, handle);
+        index.migrate();
+        return index;
+    }
+
+    private synchronized void migrate() {
+        int version = handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
+        for (int i = version; i < MIGRATIONS.size(); i++) {
+            String statement = MIGRATIONS.get(i);
+            int next = i + 1;
+            handle.useTransaction(h -> {
+                h.execute(statement);
+                h.execute("PRAGMA user_version = " + next);
+            });
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Records a new open batch and returns its id (ids only grow). */
+    public synchronized long createOpenBatch(String table, long createdAtMillis) {
+        return handle.createUpdate("INSERT INTO batches(table_name, state, created_at_ms) VALUES (:t, 'OPEN', :c)")
+                .bind("t", table)
+                .bind("c", createdAtMillis)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /**
+     * Marks a batch sealed with its final size. Inserts the row when it is missing
+     * (recovery of a file whose row was lost), so it is safe to repeat.
+     */
+    public synchronized void markSealed(long id, String table, long createdAtMillis, long sealedAtMillis,
+                                        long bytes, long frames, long events) {
+        handle.createUpdate("INSERT INTO batches(id, table_name, state, created_at_ms, sealed_at_ms, bytes, frames, events)"
+                        + " VALUES (:id, :t, 'SEALED', :c, :s, :b, :f, :e)"
+                        + " ON CONFLICT(id) DO UPDATE SET state = 'SEALED', sealed_at_ms = :s, bytes = :b, frames = :f, events = :e")
+                .bind("id", id)
+                .bind("t", table)
+                .bind("c", createdAtMillis)
+                .bind("s", sealedAtMillis)
+                .bind("b", bytes)
+                .bind("f", frames)
+                .bind("e", events)
+                .execute();
+    }
+
+    /** Forgets a batch that never held a frame. A missing id is a no-op. */
+    public synchronized void deleteBatch(long id) {
+        handle.createUpdate("DELETE FROM batches WHERE id = :id").bind("id", id).execute();
+    }
+
+    public synchronized Optional<BatchRecord> find(long id) {
+        return handle.createQuery("SELECT * FROM batches WHERE id = :id").bind("id", id).map(BatchIndex::toRecord).findOne();
+    }
+
+    /** Batches in {@code state}, oldest first. */
+    public synchronized List<BatchRecord> list(BatchState state) {
+        return handle.createQuery("SELECT * FROM batches WHERE state = :s ORDER BY id")
+                .bind("s", state.name())
+                .map(BatchIndex::toRecord)
+                .list();
+    }
+
+    public synchronized BacklogStats sealedBacklog() {
+        return handle.createQuery("SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b, COALESCE(MIN(sealed_at_ms), 0) AS o"
+                        + " FROM batches WHERE state = 'SEALED'")
+                .map((rs, ctx) -> new BacklogStats(rs.getLong("n"), rs.getLong("b"), rs.getLong("o")))
+                .one();
+    }
+
+    /** Whether the database answers a trivial query. */
+    public synchronized boolean isHealthy() {
+        try {
+            return handle.createQuery("SELECT 1").mapTo(Integer.class).one() == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static BatchRecord toRecord(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new BatchRecord(rs.getLong("id"), rs.getString("table_name"), BatchState.valueOf(rs.getString("state")),
+                rs.getLong("created_at_ms"), rs.getLong("sealed_at_ms"), rs.getLong("bytes"), rs.getLong("frames"),
+                rs.getLong("events"));
+    }
+
+    @Override
+    public synchronized void close() {
+        handle.close();
+    }
+}

@@ -1,0 +1,102 @@
+package io.gravix.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import io.gravix.api.json.JsonEventReader;
+import io.gravix.api.json.RequestFactJsonReader;
+import io.gravix.api.json.ServiceEventJsonReader;
+import io.gravix.api.spool.v1.RequestFactRecord;
+import io.gravix.api.spool.v1.ServiceEventRecord;
+import io.gravix.api.v1.RequestFact;
+import io.gravix.api.v1.RequestFactBatch;
+import io.gravix.api.v1.ServiceEvent;
+import io.gravix.api.v1.ServiceEventBatch;
+import io.gravix.api.validate.ConstraintValidator;
+import io.gravix.spool.Table;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Everything table-specific about ingesting one event type: how to decode each
+ * body form, which constraints apply, where the timestamp is, and how a batch
+ * becomes a spool record. One instance per table, built by the factories below.
+ *
+ * @param <T> the event message type
+ */
+final class EventTableCodec<T extends Message> {
+
+    /** Turns a protobuf batch body into its events. */
+    @FunctionalInterface
+    interface BatchParser<T> {
+        List<T> parse(byte[] body) throws InvalidProtocolBufferException;
+    }
+
+    /** Serializes accepted events, their source and ingest time into a spool record payload. */
+    @FunctionalInterface
+    interface RecordEncoder<T> {
+        byte[] encode(List<T> events, String source, long ingestedAtMicros);
+    }
+
+    private final Table table;
+    private final JsonEventReader<T> json;
+    private final BatchParser<T> protobuf;
+    private final ConstraintValidator validator;
+    private final Function<T, Timestamp> timestamp;
+    private final RecordEncoder<T> encoder;
+
+    EventTableCodec(Table table, JsonEventReader<T> json, BatchParser<T> protobuf, ConstraintValidator validator,
+                    Function<T, Timestamp> timestamp, RecordEncoder<T> encoder) {
+        this.table = requireNonNull(table, "table is null");
+        this.json = requireNonNull(json, "json is null");
+        this.protobuf = requireNonNull(protobuf, "protobuf is null");
+        this.validator = requireNonNull(validator, "validator is null");
+        this.timestamp = requireNonNull(timestamp, "timestamp is null");
+        this.encoder = requireNonNull(encoder, "encoder is null");
+    }
+
+    static EventTableCodec<RequestFact> requestFacts() {
+        return new EventTableCodec<>(Table.REQUEST_FACTS, new RequestFactJsonReader(),
+                body -> RequestFactBatch.parseFrom(body).getFactsList(),
+                ConstraintValidator.forType(RequestFact.getDescriptor()),
+                f -> f.hasTimestamp() ? f.getTimestamp() : null,
+                (events, source, micros) -> RequestFactRecord.newBuilder()
+                        .addAllFacts(events).setSource(source).setIngestedAtMicros(micros).build().toByteArray());
+    }
+
+    static EventTableCodec<ServiceEvent> serviceEvents() {
+        return new EventTableCodec<>(Table.SERVICE_EVENTS, new ServiceEventJsonReader(),
+                body -> ServiceEventBatch.parseFrom(body).getEventsList(),
+                ConstraintValidator.forType(ServiceEvent.getDescriptor()),
+                e -> e.hasTimestamp() ? e.getTimestamp() : null,
+                (events, source, micros) -> ServiceEventRecord.newBuilder()
+                        .addAllEvents(events).setSource(source).setIngestedAtMicros(micros).build().toByteArray());
+    }
+
+    Table table() {
+        return table;
+    }
+
+    JsonEventReader<T> json() {
+        return json;
+    }
+
+    BatchParser<T> protobuf() {
+        return protobuf;
+    }
+
+    ConstraintValidator validator() {
+        return validator;
+    }
+
+    /** The event's timestamp, or null when it is not set. */
+    Timestamp timestampOf(T event) {
+        return timestamp.apply(event);
+    }
+
+    byte[] encode(List<T> events, String source, long ingestedAtMicros) {
+        return encoder.encode(events, source, ingestedAtMicros);
+    }
+}
