@@ -14,6 +14,7 @@ import io.gravix.index.BatchIndex;
 import io.gravix.ingest.ApiKeyAuthenticator;
 import io.gravix.ingest.EventPreparer;
 import io.gravix.ingest.IngestResource;
+import io.gravix.loadgen.LoadgenCommand;
 import io.gravix.spool.Spool;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -63,6 +64,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         // ${GRAVIX_HTTP_PORT:-8080} and friends in config files.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new LoadgenCommand());
     }
 
     @Override

@@ -54,7 +54,9 @@ public final class EventPreparer<T extends Message> {
         List<T> events = decode(format, body);
         validate(events);
         long micros = Math.multiplyExact(clock.millis(), 1000L);
-        byte[] payload = codec.encode(events, source, micros);
+        byte[] payload = format == BodyFormat.PROTOBUF
+                ? EventTableCodec.encodeFromBatchBytes(body, source, micros)
+                : codec.encode(events, source, micros);
         return new PreparedFrame(SpoolFile.encodeFrame(payload), events.size());
     }
 
@@ -70,9 +72,14 @@ public final class EventPreparer<T extends Message> {
                     events = codec.json().readNdjson(body, 0, body.length, max);
                     break;
                 case PROTOBUF:
-                    events = codec.protobuf().parse(body);
+                    EventTableCodec.ParsedBatch<T> batch = codec.protobuf().parse(body);
+                    events = batch.events();
                     if (events.size() > max) {
                         throw new TooManyEventsException(max);
+                    }
+                    if (!batch.unknownFields().isEmpty()) {
+                        int number = batch.unknownFields().iterator().next();
+                        throw IngestException.invalid("body has unknown field number " + number + " outside the events of " + batchName());
                     }
                     rejectUnknownFields(events);
                     break;

@@ -31,8 +31,11 @@ final class EventTableCodec<T extends Message> {
     /** Turns a protobuf batch body into its events. */
     @FunctionalInterface
     interface BatchParser<T> {
-        List<T> parse(byte[] body) throws InvalidProtocolBufferException;
+        ParsedBatch<T> parse(byte[] body) throws InvalidProtocolBufferException;
     }
+
+    /** The events of a protobuf batch, and the field numbers it held besides the events (none in a valid batch). */
+    record ParsedBatch<T>(List<T> events, java.util.Set<Integer> unknownFields) {}
 
     /** Serializes accepted events, their source and ingest time into a spool record payload. */
     @FunctionalInterface
@@ -59,7 +62,10 @@ final class EventTableCodec<T extends Message> {
 
     static EventTableCodec<RequestFact> requestFacts() {
         return new EventTableCodec<>(Table.REQUEST_FACTS, new RequestFactJsonReader(),
-                body -> RequestFactBatch.parseFrom(body).getFactsList(),
+                body -> {
+                    RequestFactBatch batch = RequestFactBatch.parseFrom(body);
+                    return new ParsedBatch<>(batch.getFactsList(), batch.getUnknownFields().asMap().keySet());
+                },
                 ConstraintValidator.forType(RequestFact.getDescriptor()),
                 f -> f.hasTimestamp() ? f.getTimestamp() : null,
                 (events, source, micros) -> RequestFactRecord.newBuilder()
@@ -68,7 +74,10 @@ final class EventTableCodec<T extends Message> {
 
     static EventTableCodec<ServiceEvent> serviceEvents() {
         return new EventTableCodec<>(Table.SERVICE_EVENTS, new ServiceEventJsonReader(),
-                body -> ServiceEventBatch.parseFrom(body).getEventsList(),
+                body -> {
+                    ServiceEventBatch batch = ServiceEventBatch.parseFrom(body);
+                    return new ParsedBatch<>(batch.getEventsList(), batch.getUnknownFields().asMap().keySet());
+                },
                 ConstraintValidator.forType(ServiceEvent.getDescriptor()),
                 e -> e.hasTimestamp() ? e.getTimestamp() : null,
                 (events, source, micros) -> ServiceEventRecord.newBuilder()
@@ -98,5 +107,27 @@ final class EventTableCodec<T extends Message> {
 
     byte[] encode(List<T> events, String source, long ingestedAtMicros) {
         return encoder.encode(events, source, ingestedAtMicros);
+    }
+
+    /**
+     * The record for a protobuf batch body without re-serializing its events:
+     * the batch's field 1 (the events) has the same number and type in the
+     * record, so the body as sent followed by the record's {@code source} (2)
+     * and {@code ingested_at_micros} (3) fields is a valid record — and keeps
+     * the events byte for byte as the client sent them.
+     */
+    static byte[] encodeFromBatchBytes(byte[] batchBody, String source, long ingestedAtMicros) {
+        int tailSize = com.google.protobuf.CodedOutputStream.computeStringSize(2, source)
+                + com.google.protobuf.CodedOutputStream.computeInt64Size(3, ingestedAtMicros);
+        byte[] record = java.util.Arrays.copyOf(batchBody, batchBody.length + tailSize);
+        com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(record, batchBody.length, tailSize);
+        try {
+            out.writeString(2, source);
+            out.writeInt64(3, ingestedAtMicros);
+            out.checkNoSpaceLeft();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("record tail size miscomputed", e);
+        }
+        return record;
     }
 }

@@ -19,7 +19,9 @@ import com.google.protobuf.MapEntry;
 import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -143,7 +145,7 @@ public final class ConstraintValidator {
         allowOnly(field, r, "min_len", "max_len", "pattern", "prefix", "in");
         long minLen = r.hasMinLen() ? r.getMinLen() : -1;
         long maxLen = r.hasMaxLen() ? r.getMaxLen() : -1;
-        Pattern pattern = r.hasPattern() ? Pattern.compile(r.getPattern()) : null;
+        java.util.function.Predicate<String> pattern = r.hasPattern() ? compilePattern(r.getPattern()) : null;
         String patternText = r.getPattern();
         String prefix = r.hasPrefix() ? r.getPrefix() : null;
         Set<String> in = r.getInCount() > 0 ? new HashSet<>(r.getInList()) : null;
@@ -166,7 +168,7 @@ public final class ConstraintValidator {
             if (prefix != null && !s.startsWith(prefix)) {
                 return subject + " does not have prefix `" + prefix + "`";
             }
-            if (pattern != null && !pattern.matcher(s).find()) {
+            if (pattern != null && !pattern.test(s)) {
                 return subject + " does not match regex pattern `" + patternText + "`";
             }
             if (in != null && !in.contains(s)) {
@@ -174,6 +176,18 @@ public final class ConstraintValidator {
             }
             return null;
         };
+    }
+
+    /** protovalidate's {@code matches} is an unanchored RE2 search; anchored char-class patterns get a faster matcher. */
+    private static java.util.function.Predicate<String> compilePattern(String regex) {
+        CharClassPattern fast = CharClassPattern.tryCompile(regex);
+        if (fast != null) {
+            return fast;
+        }
+        // RE2's '$' matches only at the very end; java.util.regex's also before a final newline.
+        String re2Like = regex.endsWith("$") && !regex.endsWith("\\$") ? regex.substring(0, regex.length() - 1) + "\\z" : regex;
+        Pattern pattern = Pattern.compile(re2Like);
+        return s -> pattern.matcher(s).find();
     }
 
     private static ValueCheck uint32Check(FieldDescriptor field, UInt32Rules r) {
@@ -292,6 +306,8 @@ public final class ConstraintValidator {
         private final long maxPairs;
         private final ValueCheck keys;
         private final ValueCheck values;
+        /** Cached accessor; a benign race may look it up twice. */
+        private volatile Method getter;
 
         MapCheck(FieldDescriptor field, boolean required, MapRules r) {
             allowOnly(field, r, "max_pairs", "keys", "values");
@@ -314,7 +330,8 @@ public final class ConstraintValidator {
 
         @Override
         public void validate(Message message, List<Violation> out) {
-            int count = message.getRepeatedFieldCount(field);
+            Map<?, ?> map = mapOf(message);
+            int count = map == null ? message.getRepeatedFieldCount(field) : map.size();
             if (count == 0) {
                 if (required) {
                     out.add(new Violation(field.getName(), "value is required"));
@@ -327,16 +344,48 @@ public final class ConstraintValidator {
             if (keys == null && values == null) {
                 return;
             }
-            for (int i = 0; i < count; i++) {
-                MapEntry<?, ?> entry = (MapEntry<?, ?>) message.getRepeatedField(field, i);
-                String key = (String) entry.getKey();
-                String problem = keys == null ? null : keys.check(key);
-                if (problem == null && values != null) {
-                    problem = values.check(entry.getValue());
+            if (map == null) {
+                for (int i = 0; i < count; i++) {
+                    MapEntry<?, ?> entry = (MapEntry<?, ?>) message.getRepeatedField(field, i);
+                    checkEntry((String) entry.getKey(), entry.getValue(), out);
                 }
-                if (problem != null) {
-                    out.add(new Violation(field.getName() + "[\"" + abbreviate(key) + "\"]", problem));
+            } else {
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    checkEntry((String) entry.getKey(), entry.getValue(), out);
                 }
+            }
+        }
+
+        private void checkEntry(String key, Object value, List<Violation> out) {
+            String problem = keys == null ? null : keys.check(key);
+            if (problem == null && values != null) {
+                problem = values.check(value);
+            }
+            if (problem != null) {
+                out.add(new Violation(field.getName() + "[\"" + abbreviate(key) + "\"]", problem));
+            }
+        }
+
+        /**
+         * The map through the generated {@code get<Field>Map()}: the reflective
+         * {@code getRepeatedField} would convert the map into a list of entries on
+         * every call. Null for messages without generated code (dynamic messages).
+         */
+        private Map<?, ?> mapOf(Message message) {
+            Method m = getter;
+            if (m == null || m.getDeclaringClass() != message.getClass()) {
+                try {
+                    m = message.getClass().getMethod("get" + Character.toUpperCase(field.getJsonName().charAt(0))
+                            + field.getJsonName().substring(1) + "Map");
+                } catch (NoSuchMethodException e) {
+                    return null;
+                }
+                getter = m;
+            }
+            try {
+                return (Map<?, ?>) m.invoke(message);
+            } catch (ReflectiveOperationException e) {
+                return null;
             }
         }
 

@@ -1,0 +1,36 @@
+package io.gravix.loadgen;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+
+/**
+ * What one load run does.
+ *
+ * @param url base URL of the ingest API, e.g. http://127.0.0.1:8080
+ * @param adminUrl base URL of the admin port, or null; when set, fsync figures are read from /metrics
+ * @param apiKey sent as a Bearer token
+ * @param table "request-facts" or "service-events"
+ * @param format json, ndjson or protobuf
+ * @param events distinct events to send
+ * @param batch events per request
+ * @param concurrency client threads
+ * @param rate events per second to aim for; 0 = as fast as the server answers
+ * @param gzip whether bodies are gzip-compressed
+ */
+public record LoadgenOptions(URI url, URI adminUrl, String apiKey, String table, String format, long events, int batch,
+                             int concurrency, double rate, boolean gzip) {
+    public LoadgenOptions {
+        requireNonNull(url, "url is null");
+        requireNonNull(apiKey, "apiKey is null");
+        if (!table.equals("request-facts") && !table.equals("service-events")) {
+            throw new IllegalArgumentException("--table must be request-facts or service-events");
+        }
+        if (!format.equals("json") && !format.equals("ndjson") && !format.equals("protobuf")) {
+            throw new IllegalArgumentException("--format must be json, ndjson or protobuf");
+        }
+        if (events < 1 || batch < 1 || concurrency < 1 || rate < 0) {
+            throw new IllegalArgumentException("--events, --batch and --concurrency must be positive, --rate not negative");
+        }
+    }
+}
