@@ -91,20 +91,29 @@ public final class IngestResource {
             long declaredLength = headers.getLength();
             bodyReader.checkDeclaredLength(declaredLength);
             spool.checkAdmission(table, Math.max(declaredLength, 0));
-            byte[] bytes = bodyReader.read(body, declaredLength, gzip);
-            EventPreparer.PreparedFrame frame = preparers.get(table).prepare(bodyFormat, bytes, source);
-            spool.checkAdmission(table, frame.frame().length);
-            String label = format;
-            spool.append(table, frame.frame(), frame.events()).whenCompleteAsync((ignored, failure) -> {
-                if (failure == null) {
-                    metrics.events.labelValues(table.tableName()).inc(frame.events());
-                    finish(response, table, label, start, Response.accepted(new Accepted(frame.events()))
-                            .type(MediaType.APPLICATION_JSON_TYPE).build());
-                } else {
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-                    finish(response, table, label, start, errorResponse(table, cause));
+            spool.expectFrame(table);
+            boolean appended = false;
+            try {
+                byte[] bytes = bodyReader.read(body, declaredLength, gzip);
+                EventPreparer.PreparedFrame frame = preparers.get(table).prepare(bodyFormat, bytes, source);
+                spool.checkAdmission(table, frame.frame().length);
+                String label = format;
+                appended = true;
+                spool.appendExpected(table, frame.frame(), frame.events()).whenCompleteAsync((ignored, failure) -> {
+                    if (failure == null) {
+                        metrics.events.labelValues(table.tableName()).inc(frame.events());
+                        finish(response, table, label, start, Response.accepted(new Accepted(frame.events()))
+                                .type(MediaType.APPLICATION_JSON_TYPE).build());
+                    } else {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                        finish(response, table, label, start, errorResponse(table, cause));
+                    }
+                }, ackExecutor);
+            } finally {
+                if (!appended) {
+                    spool.abandonExpected(table);
                 }
-            }, ackExecutor);
+            }
         } catch (IngestException | SpoolUnavailableException e) {
             finish(response, table, format, start, errorResponse(table, e));
         } catch (IOException e) {

@@ -4,11 +4,17 @@ package io.gravix.spool;
  * Decides when the spool writer stops gathering frames and forces them to disk
  * (group commit). Pure: it sees only the writer's state, so it is tested alone.
  *
- * <p>The writer flushes when the queue runs empty (nobody else is waiting, so
- * waiting longer only adds latency), when the buffered frames reach
- * {@code maxBufferedBytes} (bounds memory and the size of one write), or when
- * the oldest buffered frame has waited {@code maxWaitNanos} (bounds latency
- * under a steady stream that never lets the queue run empty).
+ * <p>The writer flushes when the queue runs empty and no other request is on
+ * its way (waiting longer would only add latency), when the buffered frames
+ * reach {@code maxBufferedBytes} (bounds memory and the size of one write), or
+ * when the oldest buffered frame has waited {@code maxWaitNanos} (bounds
+ * latency under a steady stream that never lets the queue run empty).
+ *
+ * <p>When the queue is empty but other requests have been admitted and are
+ * still being decoded ({@code framesExpected > 0}), the writer lingers up to
+ * {@code lingerNanos} for them, so that one fsync covers them too — the idea
+ * of PostgreSQL's {@code commit_delay}/{@code commit_siblings}. Without
+ * concurrent requests it never waits.
  */
 final class FlushPolicy {
 
@@ -32,30 +38,38 @@ final class FlushPolicy {
 
     private final long maxBufferedBytes;
     private final long maxWaitNanos;
+    private final long lingerNanos;
 
-    FlushPolicy(long maxBufferedBytes, long maxWaitNanos) {
-        if (maxBufferedBytes <= 0 || maxWaitNanos < 0) {
-            throw new IllegalArgumentException("maxBufferedBytes must be > 0 and maxWaitNanos >= 0");
+    FlushPolicy(long maxBufferedBytes, long maxWaitNanos, long lingerNanos) {
+        if (maxBufferedBytes <= 0 || maxWaitNanos < 0 || lingerNanos < 0) {
+            throw new IllegalArgumentException("maxBufferedBytes must be > 0, maxWaitNanos and lingerNanos >= 0");
         }
         this.maxBufferedBytes = maxBufferedBytes;
         this.maxWaitNanos = maxWaitNanos;
+        this.lingerNanos = lingerNanos;
     }
 
     /**
      * @param queueEmpty whether no further frame is waiting to be gathered
      * @param bufferedBytes bytes gathered since the last flush (at least one frame)
      * @param oldestWaitNanos how long the oldest gathered frame has waited
+     * @param framesExpected requests admitted but not yet queued (being read or decoded)
      */
-    Decision decide(boolean queueEmpty, long bufferedBytes, long oldestWaitNanos) {
+    Decision decide(boolean queueEmpty, long bufferedBytes, long oldestWaitNanos, int framesExpected) {
         if (bufferedBytes >= maxBufferedBytes) {
             return Decision.FLUSH_MAX_BYTES;
         }
         if (oldestWaitNanos >= maxWaitNanos) {
             return Decision.FLUSH_MAX_WAIT;
         }
-        if (queueEmpty) {
+        if (queueEmpty && (framesExpected <= 0 || oldestWaitNanos >= lingerNanos)) {
             return Decision.FLUSH_IDLE;
         }
         return Decision.KEEP_GATHERING;
+    }
+
+    /** How long an idle writer may still wait for expected frames before it must flush. */
+    long lingerLeftNanos(long oldestWaitNanos) {
+        return Math.max(0, Math.min(lingerNanos, maxWaitNanos) - oldestWaitNanos);
     }
 }

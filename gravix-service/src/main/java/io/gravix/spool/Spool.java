@@ -128,9 +128,28 @@ public final class Spool implements Managed {
     }
 
     /**
-     * Appends one frame holding {@code events} events; the future completes after
-     * the fsync that covers it. Call {@link #checkAdmission} first.
+     * Announces a request that passed admission and will append a frame soon, so
+     * the writer can hold an fsync for it (group commit). Every call must be
+     * followed by exactly one {@link #appendExpected} or {@link #abandonExpected}.
      */
+    public void expectFrame(Table table) {
+        writers.get(table).expectFrame();
+    }
+
+    /** The announced request failed before appending. */
+    public void abandonExpected(Table table) {
+        writers.get(table).abandonExpected();
+    }
+
+    /**
+     * Appends one frame holding {@code events} events for an announced request;
+     * the future completes after the fsync that covers it.
+     */
+    public CompletableFuture<Void> appendExpected(Table table, byte[] frame, int events) {
+        return writers.get(table).appendExpected(frame, events);
+    }
+
+    /** Appends one frame holding {@code events} events; the future completes after the fsync that covers it. */
     public CompletableFuture<Void> append(Table table, byte[] frame, int events) {
         return writers.get(table).append(frame, events);
     }

@@ -33,6 +33,15 @@ public final class SpoolConfig {
     @MaxDuration(value = 1, unit = TimeUnit.SECONDS)
     private Duration flushMaxWait = Duration.milliseconds(10);
 
+    /**
+     * Group commit: with its queue empty, the writer waits up to this long for
+     * requests that are already being decoded, so one fsync covers them too.
+     * It never waits when no other request is in progress. 0 disables.
+     */
+    @NotNull
+    @MaxDuration(value = 100, unit = TimeUnit.MILLISECONDS)
+    private Duration flushLinger = Duration.milliseconds(2);
+
     /** Requests waiting for the writer beyond this many bytes get 503. Bounds memory. */
     @NotNull
     @MinDataSize(1024)
@@ -70,6 +79,10 @@ public final class SpoolConfig {
     public Duration getFlushMaxWait() { return flushMaxWait; }
     @JsonProperty
     public void setFlushMaxWait(Duration v) { flushMaxWait = v; }
+    @JsonProperty
+    public Duration getFlushLinger() { return flushLinger; }
+    @JsonProperty
+    public void setFlushLinger(Duration v) { flushLinger = v; }
     @JsonProperty
     public DataSize getMaxQueuedBytes() { return maxQueuedBytes; }
     @JsonProperty

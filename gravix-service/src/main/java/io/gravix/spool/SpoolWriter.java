@@ -54,6 +54,8 @@ final class SpoolWriter {
     private final FlushPolicy policy;
     private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Requests admitted for this table and not yet appended (or abandoned): frames worth lingering for. */
+    private final java.util.concurrent.atomic.AtomicInteger framesExpected = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread thread;
 
     /** Set once, by the writer thread, when a write, fsync or seal fails; never cleared. */
@@ -98,12 +100,33 @@ final class SpoolWriter {
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.onSeal = requireNonNull(onSeal, "onSeal is null");
-        this.policy = new FlushPolicy(config.getFlushMaxBytes().toBytes(), config.getFlushMaxWait().toNanoseconds());
+        this.policy = new FlushPolicy(config.getFlushMaxBytes().toBytes(), config.getFlushMaxWait().toNanoseconds(),
+                config.getFlushLinger().toNanoseconds());
         this.thread = new Thread(this::run, "spool-writer-" + table.tableName());
     }
 
     void start() {
         thread.start();
+    }
+
+    /** Announces a request that will append a frame soon (or call {@link #abandonExpected()}). */
+    void expectFrame() {
+        framesExpected.incrementAndGet();
+    }
+
+    /** The announced request will not append after all. */
+    void abandonExpected() {
+        framesExpected.decrementAndGet();
+    }
+
+    /**
+     * Queues a frame; the future completes once it is fsynced, or exceptionally
+     * with {@link SpoolUnavailableException}. Fulfils one {@link #expectFrame()}.
+     */
+    CompletableFuture<Void> appendExpected(byte[] frame, int events) {
+        CompletableFuture<Void> done = append(frame, events);
+        framesExpected.decrementAndGet();
+        return done;
     }
 
     /**
@@ -161,7 +184,16 @@ final class SpoolWriter {
         while (true) {
             Command command;
             try {
-                command = gathered.isEmpty() ? queue.poll(nanosUntilAgeSeal(), TimeUnit.NANOSECONDS) : queue.poll();
+                if (gathered.isEmpty()) {
+                    command = queue.poll(nanosUntilAgeSeal(), TimeUnit.NANOSECONDS);
+                } else {
+                    command = queue.poll();
+                    if (command == null && framesExpected.get() > 0) {
+                        // Linger briefly for requests being decoded right now (see FlushPolicy).
+                        long left = policy.lingerLeftNanos(System.nanoTime() - gathered.get(0).enqueuedNanos());
+                        command = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 command = new Stop(new CompletableFuture<>());
@@ -186,7 +218,7 @@ final class SpoolWriter {
             }
             if (!gathered.isEmpty()) {
                 FlushPolicy.Decision decision = policy.decide(queue.isEmpty(), gatheredBytes,
-                        System.nanoTime() - gathered.get(0).enqueuedNanos());
+                        System.nanoTime() - gathered.get(0).enqueuedNanos(), framesExpected.get());
                 if (decision == FlushPolicy.Decision.KEEP_GATHERING) {
                     continue;
                 }
