@@ -100,6 +100,7 @@ public final class LoadRun {
                       Map<Integer, Long> statuses, long[] latencies) {
         int recorded = 0;
         URIs uris = new URIs(options);
+        KeepAliveConnection connection = new KeepAliveConnection(uris.ingest, contentType(), options.apiKey(), options.gzip());
         for (long b; (b = nextBatch.getAndIncrement()) < bodies.length; ) {
             long first = b * options.batch();
             int count = eventsIn(b);
@@ -111,23 +112,13 @@ public final class LoadRun {
                     LockSupport.parkNanos(wait);
                 }
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(uris.ingest)
-                    .timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + options.apiKey())
-                    .header("Content-Type", contentType())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            if (options.gzip()) {
-                request.header("Content-Encoding", "gzip");
-            }
             long sent = System.nanoTime();
             int status;
             try {
-                status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                status = connection.post(body);
             } catch (IOException e) {
+                connection.close();
                 status = -1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
             long took = System.nanoTime() - sent;
             if (recorded < latencies.length) {
@@ -138,6 +129,7 @@ public final class LoadRun {
                 accepted.addAndGet(count);
             }
         }
+        connection.close();
     }
 
     private record URIs(java.net.URI ingest) {
