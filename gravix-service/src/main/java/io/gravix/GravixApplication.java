@@ -8,6 +8,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.gravix.admin.AdminTokenFilter;
+import io.gravix.admin.DropwizardMetricsBridge;
 import io.gravix.admin.ProbeServlet;
 import io.gravix.admin.SealNowTask;
 import io.gravix.index.BatchIndex;
@@ -73,6 +74,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         ((AbstractServerFactory) config.getServerFactory()).getGzipFilterFactory().setEnabled(false);
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
+        registry.register(new DropwizardMetricsBridge(environment.metrics()));
 
         BatchIndex index = BatchIndex.open(config.dataPath().resolve("index.db"));
         environment.lifecycle().manage(new Managed() {
