@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *       frames is then sealed like a normal seal, one with none is deleted.
  *       A file whose damage is followed by valid frames is sealed untouched:
  *       rollup moves it to the dead-letter queue and nothing acknowledged is cut.
- *       A file too short to hold a header (crash right after creation) is deleted.
+ *       A file no longer than a header (crash right after creation) is deleted;
+ *       one with an unreadable header and more bytes is sealed untouched.
  *   <li>{@code <id>.sealed} whose index row is not SEALED (crash between the
  *       rename and the index update): scanned for its counts and marked SEALED.
  *   <li>an OPEN index row with no file (crash between the row insert and the
@@ -68,14 +69,26 @@ final class SpoolRecovery {
                 continue;
             }
             if (name.endsWith(SpoolFile.OPEN_SUFFIX)) {
-                if (Files.size(file) < SpoolFile.HEADER_SIZE) {
+                if (Files.size(file) <= SpoolFile.HEADER_SIZE) {
+                    // Crashed while creating it: no frame was ever written, let alone acknowledged.
                     Files.delete(file);
                     index.deleteBatch(batchId);
                     deleted++;
                     continue;
                 }
                 EventCounter counter = new EventCounter();
-                SpoolFileScanner.Result scan = SpoolFileScanner.scan(file, counter);
+                SpoolFileScanner.Result scan;
+                try {
+                    scan = SpoolFileScanner.scan(file, counter);
+                } catch (SpoolFormatException e) {
+                    // The header is fsynced before any frame is written, so a bad header with
+                    // frames after it is damage, not a torn write: keep every byte for the DLQ.
+                    LOG.error("recovery: {} has an unreadable header ({}); sealing it untouched for the dead-letter queue", file, e.problem());
+                    sealUntouched(table, directory, file, batchId);
+                    corrupt++;
+                    sealedOpen++;
+                    continue;
+                }
                 long size = scan.fileSize();
                 if (scan.tail() == SpoolFileScanner.Tail.TORN) {
                     truncate(file, scan.validEnd());
@@ -104,9 +117,15 @@ final class SpoolRecovery {
                 BatchRecord row = index.find(batchId).orElse(null);
                 if (row == null || row.state() == BatchState.OPEN) {
                     EventCounter counter = new EventCounter();
-                    SpoolFileScanner.Result scan = SpoolFileScanner.scan(file, counter);
-                    index.markSealed(batchId, table.tableName(), scan.header().createdAtMillis(), clock.millis(),
-                            scan.fileSize(), scan.frames(), counter.events);
+                    try {
+                        SpoolFileScanner.Result scan = SpoolFileScanner.scan(file, counter);
+                        index.markSealed(batchId, table.tableName(), scan.header().createdAtMillis(), clock.millis(),
+                                scan.fileSize(), scan.frames(), counter.events);
+                    } catch (SpoolFormatException e) {
+                        LOG.error("recovery: sealed file {} has an unreadable header ({}); it goes to the dead-letter queue", file, e.problem());
+                        index.markSealed(batchId, table.tableName(), clock.millis(), clock.millis(), Files.size(file), 0, 0);
+                        corrupt++;
+                    }
                     sealsCompleted++;
                 }
             } else {
@@ -127,6 +146,14 @@ final class SpoolRecovery {
             LOG.info("recovery of {}: {}", table, report);
         }
         return report;
+    }
+
+    private void sealUntouched(Table table, Path directory, Path file, long batchId) throws IOException {
+        long size = Files.size(file);
+        Path sealed = directory.resolve(SpoolFile.sealedName(batchId));
+        Files.move(file, sealed, StandardCopyOption.ATOMIC_MOVE);
+        SpoolDirectories.fsync(directory);
+        index.markSealed(batchId, table.tableName(), clock.millis(), clock.millis(), size, 0, 0);
     }
 
     private static void truncate(Path file, long length) throws IOException {
