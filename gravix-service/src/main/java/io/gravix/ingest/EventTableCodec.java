@@ -59,7 +59,7 @@ final class EventTableCodec<T extends Message> {
 
     static EventTableCodec<RequestFact> requestFacts() {
         return new EventTableCodec<>(Table.REQUEST_FACTS, new RequestFactJsonReader(),
-                body -> RequestFactBatch.parseFrom(body).getFactsList(),
+                body -> knownFieldsOnly(RequestFactBatch.parseFrom(body)).getFactsList(),
                 ConstraintValidator.forType(RequestFact.getDescriptor()),
                 f -> f.hasTimestamp() ? f.getTimestamp() : null,
                 (events, source, micros) -> RequestFactRecord.newBuilder()
@@ -68,11 +68,23 @@ final class EventTableCodec<T extends Message> {
 
     static EventTableCodec<ServiceEvent> serviceEvents() {
         return new EventTableCodec<>(Table.SERVICE_EVENTS, new ServiceEventJsonReader(),
-                body -> ServiceEventBatch.parseFrom(body).getEventsList(),
+                body -> knownFieldsOnly(ServiceEventBatch.parseFrom(body)).getEventsList(),
                 ConstraintValidator.forType(ServiceEvent.getDescriptor()),
                 e -> e.hasTimestamp() ? e.getTimestamp() : null,
                 (events, source, micros) -> ServiceEventRecord.newBuilder()
                         .addAllEvents(events).setSource(source).setIngestedAtMicros(micros).build().toByteArray());
+    }
+
+    /**
+     * Refuses unknown fields of the batch message itself: parsing keeps them aside and
+     * taking the event list would drop them without a word.
+     */
+    private static <B extends Message> B knownFieldsOnly(B batch) throws InvalidProtocolBufferException {
+        if (!batch.getUnknownFields().asMap().isEmpty()) {
+            int number = batch.getUnknownFields().asMap().keySet().iterator().next();
+            throw new InvalidProtocolBufferException("unknown field number " + number + " in the batch message");
+        }
+        return batch;
     }
 
     Table table() {
