@@ -24,6 +24,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +143,37 @@ class IngestBadInputIT {
             assertThat(answer.status()).isEqualTo(401);
             assertThat(answer.body()).isEqualTo(missing.body());
             assertThat(answer.header("WWW-Authenticate")).isEqualTo(missing.header("WWW-Authenticate"));
+        }
+    }
+
+    @Test
+    void refusalSentBeforeTheBodyIsReadAnnouncesConnectionClose() throws IOException {
+        // Headers only: the body the server would have to skip never arrives.
+        for (String headers : List.of(
+                "X-Api-Key: not-a-key\r\nContent-Type: application/json\r\n",
+                "X-Api-Key: " + GravixTestApp.API_KEY + "\r\nContent-Type: text/plain\r\n")) {
+            try (Socket socket = new Socket("127.0.0.1", APP.getLocalPort())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(("POST " + RF + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers
+                        + "Content-Length: 100\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+
+                // The server closes after its answer, so reading to the end terminates.
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+                assertThat(head).matches("(?s)http/1\\.1 (401|415) .*").contains("\r\nconnection: close");
+            }
+        }
+    }
+
+    @Test
+    void clientReusingItsConnectionsGetsEveryRefusal() {
+        byte[] body = EventBodies.bytes(rf());
+        for (int i = 0; i < 40; i++) {
+            GravixHttp.Answer answer = i % 2 == 0
+                    ? http.post(RF, body, "X-Api-Key", "not-a-key", "Content-Type", JSON)
+                    : http.post(SE, body, "Authorization", BEARER, "Content-Type", "text/plain");
+            assertThat(answer.status()).isEqualTo(i % 2 == 0 ? 401 : 415);
         }
     }
 
