@@ -114,6 +114,13 @@ public final class EventPreparer<T extends Message> {
                 throw IngestException.invalid("event " + i + " has an unknown field",
                         List.of(new IngestException.Detail(i, "#" + number, "unknown field number " + number)));
             }
+            // The timestamp is the events' only nested message; its unknown fields would be stored silently.
+            com.google.protobuf.Timestamp ts = codec.timestampOf(event);
+            if (ts != null && !ts.getUnknownFields().asMap().isEmpty()) {
+                int number = ts.getUnknownFields().asMap().keySet().iterator().next();
+                throw IngestException.invalid("event " + i + " has an unknown field in timestamp",
+                        List.of(new IngestException.Detail(i, "timestamp.#" + number, "unknown field number " + number + " in timestamp")));
+            }
         }
     }
 

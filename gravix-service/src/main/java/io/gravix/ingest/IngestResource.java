@@ -80,6 +80,7 @@ public final class IngestResource {
     private void ingest(Table table, HttpHeaders headers, InputStream body, AsyncResponse response) {
         long start = System.nanoTime();
         String format = "unknown";
+        boolean bodyRead = false;
         try {
             String source = authenticator.authenticate(headers.getHeaderString(HttpHeaders.AUTHORIZATION), headers.getHeaderString("X-Api-Key"));
             if (source == null) {
@@ -95,6 +96,7 @@ public final class IngestResource {
             boolean appended = false;
             try {
                 byte[] bytes = bodyReader.read(body, declaredLength, gzip);
+                bodyRead = true;
                 EventPreparer.PreparedFrame frame = preparers.get(table).prepare(bodyFormat, bytes, source);
                 spool.checkAdmission(table, frame.frame().length);
                 String label = format;
@@ -115,13 +117,23 @@ public final class IngestResource {
                 }
             }
         } catch (IngestException | SpoolUnavailableException e) {
-            finish(response, table, format, start, errorResponse(table, e));
+            finish(response, table, format, start, closingUnless(bodyRead, errorResponse(table, e)));
         } catch (IOException e) {
-            finish(response, table, format, start, errorResponse(table,
-                    IngestException.invalid("request body could not be read: " + e.getClass().getSimpleName())));
+            finish(response, table, format, start, closingUnless(bodyRead, errorResponse(table,
+                    IngestException.invalid("request body could not be read: " + e.getClass().getSimpleName()))));
         } catch (RuntimeException e) {
-            finish(response, table, format, start, errorResponse(table, e));
+            finish(response, table, format, start, closingUnless(bodyRead, errorResponse(table, e)));
         }
+    }
+
+    /**
+     * A refusal sent before the whole body was read leaves unread bytes on the
+     * connection, so Jetty closes it after the answer. Without saying so, a client
+     * may reuse the connection for its next request and see it fail (a POST is not
+     * retried): announce the close (RFC 9112 §9.6).
+     */
+    private static Response closingUnless(boolean bodyRead, Response answer) {
+        return bodyRead ? answer : Response.fromResponse(answer).header("Connection", "close").build();
     }
 
     private Response errorResponse(Table table, Throwable failure) {
