@@ -15,6 +15,7 @@ import io.gravix.index.BatchIndex;
 import io.gravix.ingest.ApiKeyAuthenticator;
 import io.gravix.ingest.EventPreparer;
 import io.gravix.ingest.IngestResource;
+import io.gravix.ingest.ShuttingDownErrorHandler;
 import io.gravix.loadgen.LoadgenCommand;
 import io.gravix.spool.Spool;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
@@ -26,6 +27,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +90,14 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         Spool spool = new Spool(config.dataPath().resolve("spool"), index, config.getSpool(), clock, registry);
         environment.lifecycle().manage(spool);
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                // Requests Jetty itself refuses during a graceful stop get Gravix's 503 (JSON, Retry-After).
+                if (event instanceof Server) {
+                    ((Server) event).setErrorHandler(new ShuttingDownErrorHandler(config.getSpool().getRetryAfter()));
+                }
+            }
+
             @Override
             public void lifeCycleStopping(LifeCycle event) {
                 spool.beginShutdown();

@@ -119,8 +119,12 @@ public final class IngestResource {
         } catch (IngestException | SpoolUnavailableException e) {
             finish(response, table, format, start, closingUnless(bodyRead, errorResponse(table, e)));
         } catch (IOException e) {
-            finish(response, table, format, start, closingUnless(bodyRead, errorResponse(table,
-                    IngestException.invalid("request body could not be read: " + e.getClass().getSimpleName()))));
+            // When a graceful stop begins, Jetty cuts uploads still in progress (its connectors'
+            // shutdown idle timeout): the body was not invalid, so tell the client to retry, not to drop it.
+            RuntimeException failure = spool.isShuttingDown()
+                    ? new SpoolUnavailableException(SpoolUnavailableException.Reason.SHUTTING_DOWN, "Gravix is shutting down")
+                    : IngestException.invalid("request body could not be read: " + e.getClass().getSimpleName());
+            finish(response, table, format, start, closingUnless(bodyRead, errorResponse(table, failure)));
         } catch (RuntimeException e) {
             finish(response, table, format, start, closingUnless(bodyRead, errorResponse(table, e)));
         }
