@@ -7,8 +7,11 @@ package io.gravix.spool;
  * <p>The writer flushes when the queue runs empty (nobody else is waiting, so
  * waiting longer only adds latency), when the buffered frames reach
  * {@code maxBufferedBytes} (bounds memory and the size of one write), or when
- * the oldest buffered frame has waited {@code maxWaitNanos} (bounds latency
- * under a steady stream that never lets the queue run empty).
+ * it has been gathering for {@code maxWaitNanos} (bounds latency under a steady
+ * stream that never lets the queue run empty). The wait is counted from the
+ * start of gathering, not from when a frame was queued: frames that already
+ * waited in a backlog must not each force their own fsync, which would end
+ * group commit exactly when the writer falls behind.
  */
 final class FlushPolicy {
 
@@ -44,13 +47,13 @@ final class FlushPolicy {
     /**
      * @param queueEmpty whether no further frame is waiting to be gathered
      * @param bufferedBytes bytes gathered since the last flush (at least one frame)
-     * @param oldestWaitNanos how long the oldest gathered frame has waited
+     * @param gatheringNanos how long the writer has been gathering these frames
      */
-    Decision decide(boolean queueEmpty, long bufferedBytes, long oldestWaitNanos) {
+    Decision decide(boolean queueEmpty, long bufferedBytes, long gatheringNanos) {
         if (bufferedBytes >= maxBufferedBytes) {
             return Decision.FLUSH_MAX_BYTES;
         }
-        if (oldestWaitNanos >= maxWaitNanos) {
+        if (gatheringNanos >= maxWaitNanos) {
             return Decision.FLUSH_MAX_WAIT;
         }
         if (queueEmpty) {

@@ -65,7 +65,7 @@ final class SpoolWriter {
 
     private sealed interface Command permits Append, Seal, Stop {}
 
-    private record Append(byte[] frame, int events, long enqueuedNanos, CompletableFuture<Void> done) implements Command {}
+    private record Append(byte[] frame, int events, CompletableFuture<Void> done) implements Command {}
 
     private record Seal(CompletableFuture<Void> done) implements Command {}
 
@@ -128,7 +128,7 @@ final class SpoolWriter {
                     "spool write queue is full (spool.maxQueuedBytes = " + config.getMaxQueuedBytes() + ")"));
             return done;
         }
-        queue.add(new Append(frame, events, System.nanoTime(), done));
+        queue.add(new Append(frame, events, done));
         return done;
     }
 
@@ -158,6 +158,7 @@ final class SpoolWriter {
     private void run() {
         List<Append> gathered = new ArrayList<>();
         long gatheredBytes = 0;
+        long gatheringSince = 0;
         while (true) {
             Command command;
             try {
@@ -168,6 +169,9 @@ final class SpoolWriter {
             }
             if (command instanceof Append) {
                 Append append = (Append) command;
+                if (gathered.isEmpty()) {
+                    gatheringSince = System.nanoTime();
+                }
                 gathered.add(append);
                 gatheredBytes += append.frame().length;
                 queuedBytes.addAndGet(-append.frame().length);
@@ -186,7 +190,7 @@ final class SpoolWriter {
             }
             if (!gathered.isEmpty()) {
                 FlushPolicy.Decision decision = policy.decide(queue.isEmpty(), gatheredBytes,
-                        System.nanoTime() - gathered.get(0).enqueuedNanos());
+                        System.nanoTime() - gatheringSince);
                 if (decision == FlushPolicy.Decision.KEEP_GATHERING) {
                     continue;
                 }
