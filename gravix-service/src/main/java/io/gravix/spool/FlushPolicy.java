@@ -7,8 +7,11 @@ package io.gravix.spool;
  * <p>The writer flushes when the queue runs empty and no other request is on
  * its way (waiting longer would only add latency), when the buffered frames
  * reach {@code maxBufferedBytes} (bounds memory and the size of one write), or
- * when the oldest buffered frame has waited {@code maxWaitNanos} (bounds
- * latency under a steady stream that never lets the queue run empty).
+ * when it has been gathering for {@code maxWaitNanos} (bounds latency under a
+ * steady stream that never lets the queue run empty). The wait is counted from
+ * the start of gathering, not from when a frame was queued: frames that already
+ * waited in a backlog must not each force their own fsync, which would end
+ * group commit exactly when the writer falls behind.
  *
  * <p>When the queue is empty but other requests have been admitted and are
  * still being decoded ({@code framesExpected > 0}), the writer lingers up to
@@ -52,24 +55,24 @@ final class FlushPolicy {
     /**
      * @param queueEmpty whether no further frame is waiting to be gathered
      * @param bufferedBytes bytes gathered since the last flush (at least one frame)
-     * @param oldestWaitNanos how long the oldest gathered frame has waited
+     * @param gatheringNanos how long the writer has been gathering these frames
      * @param framesExpected requests admitted but not yet queued (being read or decoded)
      */
-    Decision decide(boolean queueEmpty, long bufferedBytes, long oldestWaitNanos, int framesExpected) {
+    Decision decide(boolean queueEmpty, long bufferedBytes, long gatheringNanos, int framesExpected) {
         if (bufferedBytes >= maxBufferedBytes) {
             return Decision.FLUSH_MAX_BYTES;
         }
-        if (oldestWaitNanos >= maxWaitNanos) {
+        if (gatheringNanos >= maxWaitNanos) {
             return Decision.FLUSH_MAX_WAIT;
         }
-        if (queueEmpty && (framesExpected <= 0 || oldestWaitNanos >= lingerNanos)) {
+        if (queueEmpty && (framesExpected <= 0 || gatheringNanos >= lingerNanos)) {
             return Decision.FLUSH_IDLE;
         }
         return Decision.KEEP_GATHERING;
     }
 
     /** How long an idle writer may still wait for expected frames before it must flush. */
-    long lingerLeftNanos(long oldestWaitNanos) {
-        return Math.max(0, Math.min(lingerNanos, maxWaitNanos) - oldestWaitNanos);
+    long lingerLeftNanos(long gatheringNanos) {
+        return Math.max(0, Math.min(lingerNanos, maxWaitNanos) - gatheringNanos);
     }
 }

@@ -67,7 +67,7 @@ final class SpoolWriter {
 
     private sealed interface Command permits Append, Seal, Stop {}
 
-    private record Append(byte[] frame, int events, long enqueuedNanos, CompletableFuture<Void> done) implements Command {}
+    private record Append(byte[] frame, int events, CompletableFuture<Void> done) implements Command {}
 
     private record Seal(CompletableFuture<Void> done) implements Command {}
 
@@ -151,7 +151,7 @@ final class SpoolWriter {
                     "spool write queue is full (spool.maxQueuedBytes = " + config.getMaxQueuedBytes() + ")"));
             return done;
         }
-        queue.add(new Append(frame, events, System.nanoTime(), done));
+        queue.add(new Append(frame, events, done));
         return done;
     }
 
@@ -181,6 +181,7 @@ final class SpoolWriter {
     private void run() {
         List<Append> gathered = new ArrayList<>();
         long gatheredBytes = 0;
+        long gatheringSince = 0;
         while (true) {
             Command command;
             try {
@@ -190,7 +191,7 @@ final class SpoolWriter {
                     command = queue.poll();
                     if (command == null && framesExpected.get() > 0) {
                         // Linger briefly for requests being decoded right now (see FlushPolicy).
-                        long left = policy.lingerLeftNanos(System.nanoTime() - gathered.get(0).enqueuedNanos());
+                        long left = policy.lingerLeftNanos(System.nanoTime() - gatheringSince);
                         command = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
                     }
                 }
@@ -200,6 +201,9 @@ final class SpoolWriter {
             }
             if (command instanceof Append) {
                 Append append = (Append) command;
+                if (gathered.isEmpty()) {
+                    gatheringSince = System.nanoTime();
+                }
                 gathered.add(append);
                 gatheredBytes += append.frame().length;
                 queuedBytes.addAndGet(-append.frame().length);
@@ -218,7 +222,7 @@ final class SpoolWriter {
             }
             if (!gathered.isEmpty()) {
                 FlushPolicy.Decision decision = policy.decide(queue.isEmpty(), gatheredBytes,
-                        System.nanoTime() - gathered.get(0).enqueuedNanos(), framesExpected.get());
+                        System.nanoTime() - gatheringSince, framesExpected.get());
                 if (decision == FlushPolicy.Decision.KEEP_GATHERING) {
                     continue;
                 }

@@ -3,6 +3,7 @@ package io.gravix.api.json;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.gravix.api.v1.RequestFact;
 import io.gravix.api.v1.ServiceEvent;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,12 @@ import java.util.Map;
  * clients such as the load generator; what it writes {@link JsonEventReader} reads.
  */
 public final class EventJsonWriter {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    // Characters outside the BMP are written as 4-byte UTF-8, not as escaped surrogate pairs:
+    // Jackson's byte parser (2.21) rejects escaped pairs in object keys, so attribute keys
+    // holding such characters would not read back.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
 
     private EventJsonWriter() {}
 

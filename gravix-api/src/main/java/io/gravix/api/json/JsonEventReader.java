@@ -240,11 +240,11 @@ public abstract class JsonEventReader<T extends Message> {
         }
     }
 
-    /** An enum number, or -1 for JSON null. Accepts the value's name or its number. */
-    protected static int readEnum(JsonParser p, int index, String field, com.google.protobuf.Descriptors.EnumDescriptor type) throws IOException {
+    /** An enum number, or null for JSON null. Accepts the value's name or its number (any int32: proto3 enums are open). */
+    protected static Integer readEnum(JsonParser p, int index, String field, com.google.protobuf.Descriptors.EnumDescriptor type) throws IOException {
         JsonToken t = p.nextToken();
         if (t == JsonToken.VALUE_NULL) {
-            return -1;
+            return null;
         }
         if (t == JsonToken.VALUE_STRING) {
             com.google.protobuf.Descriptors.EnumValueDescriptor v = type.findValueByName(p.getText());

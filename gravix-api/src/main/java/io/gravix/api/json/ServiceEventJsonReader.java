@@ -45,8 +45,8 @@ public final class ServiceEventJsonReader extends JsonEventReader<ServiceEvent> 
                 }
                 case "kind": {
                     seen = markSeen(seen, 5, index, "kind");
-                    int v = readEnum(p, index, "kind", ServiceEvent.Kind.getDescriptor());
-                    if (v >= 0) b.setKindValue(v);
+                    Integer v = readEnum(p, index, "kind", ServiceEvent.Kind.getDescriptor());
+                    if (v != null) b.setKindValue(v);
                     break;
                 }
                 case "version": {

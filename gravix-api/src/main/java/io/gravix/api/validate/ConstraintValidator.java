@@ -184,10 +184,44 @@ public final class ConstraintValidator {
         if (fast != null) {
             return fast;
         }
-        // RE2's '$' matches only at the very end; java.util.regex's also before a final newline.
-        String re2Like = regex.endsWith("$") && !regex.endsWith("\\$") ? regex.substring(0, regex.length() - 1) + "\\z" : regex;
-        Pattern pattern = Pattern.compile(re2Like);
+        Pattern pattern = Pattern.compile(javaRegex(regex));
         return s -> pattern.matcher(s).find();
+    }
+
+    /**
+     * Translates a protovalidate (RE2) pattern into a java.util.regex one with the same meaning.
+     * Outside character classes, RE2's {@code $} matches only at the end of the text, while
+     * Java's also matches before a final line terminator ("abc\n" would pass {@code ^[a-z]+$});
+     * and RE2's {@code .} excludes only \n, Java's every line terminator. Both are rewritten.
+     */
+    static String javaRegex(String re2) {
+        StringBuilder b = new StringBuilder(re2.length() + 4);
+        boolean inClass = false;
+        for (int i = 0; i < re2.length(); i++) {
+            char c = re2.charAt(i);
+            if (c == '\\' && i + 1 < re2.length()) {
+                b.append(c).append(re2.charAt(++i));
+            } else if (inClass) {
+                inClass = c != ']';
+                b.append(c);
+            } else if (c == '[') {
+                inClass = true;
+                b.append(c);
+                if (i + 1 < re2.length() && re2.charAt(i + 1) == '^') {
+                    b.append(re2.charAt(++i));
+                }
+                if (i + 1 < re2.length() && re2.charAt(i + 1) == ']') {
+                    b.append(re2.charAt(++i)); // a literal ']' first in a class
+                }
+            } else if (c == '$') {
+                b.append("\\z");
+            } else if (c == '.') {
+                b.append("[^\\n]");
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static ValueCheck uint32Check(FieldDescriptor field, UInt32Rules r) {
