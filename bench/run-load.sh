@@ -14,7 +14,8 @@ ADMIN=http://127.0.0.1:$GRAVIX_ADMIN_PORT
 
 java -Xms1g -Xmx2g ${SERVER_JAVA_OPTS:-} -jar $JAR server config.yml > "$DATA/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+cleanup() { kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"; }
+trap cleanup EXIT
 for _ in $(seq 60); do curl -sf $ADMIN/ready >/dev/null && break; sleep 0.5; done
 
 load() { java -Xmx2g -jar $JAR loadgen --url $URL --admin-url $ADMIN --api-key $KEY "$@" 2>/dev/null | grep -v '^$'; }
@@ -24,7 +25,9 @@ load --format json --events 300000 --batch 500 --concurrency 8 >/dev/null
 load --format protobuf --events 300000 --batch 500 --concurrency 8 >/dev/null
 load --format json --events 20000 --batch 1 --concurrency 32 >/dev/null
 
-for case in ${CASES:-"json 500 8 600000" "protobuf 500 8 1000000" "json 1000 8 600000" "protobuf 1000 8 1000000" "json 100 16 300000" "protobuf 100 16 300000" "json 1 32 40000" "protobuf 1 32 40000"}; do
+# CASES: ';'-separated "format batch clients events"
+IFS=';' read -ra CASE_LIST <<< "${CASES:-json 500 8 600000;protobuf 500 8 1000000;json 1000 8 600000;protobuf 1000 8 1000000;json 100 16 300000;protobuf 100 16 300000;json 1 32 40000;protobuf 1 32 40000}"
+for case in "${CASE_LIST[@]}"; do
   set -- $case
   echo "== $1, batch $2, $3 clients"
   load --format $1 --batch $2 --concurrency $3 --events $4
@@ -33,3 +36,4 @@ if [ -n "${RATE:-}" ]; then
   echo "== json, batch 500, paced at $RATE events/s"
   load --format json --batch 500 --concurrency 16 --events $((RATE * 20)) --rate $RATE
 fi
+exit 0

@@ -55,13 +55,13 @@ public final class LoadRun {
         AtomicLong nextBatch = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
         Map<Integer, Long> statuses = new ConcurrentHashMap<>();
-        List<long[]> latencies = new ArrayList<>();
+        List<Latencies> latencies = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         double fsyncsBefore = scrape("spool_flushes_total");
         double flushedBefore = scrape("spool_events_written_total");
         long start = System.nanoTime();
         for (int t = 0; t < options.concurrency(); t++) {
-            long[] mine = new long[(int) (batches / options.concurrency() + 2)];
+            Latencies mine = new Latencies();
             latencies.add(mine);
             int worker = t;
             Thread thread = new Thread(() -> work(bodies, nextBatch, start, accepted, statuses, mine), "loadgen-" + t);
@@ -72,7 +72,7 @@ public final class LoadRun {
             thread.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long[] all = latencies.stream().flatMapToLong(a -> Arrays.stream(a).filter(x -> x > 0)).sorted().toArray();
+        long[] all = latencies.stream().flatMapToLong(Latencies::stream).sorted().toArray();
         double fsyncs = scrape("spool_flushes_total") - fsyncsBefore;
         double flushed = scrape("spool_events_written_total") - flushedBefore;
         return new Report(accepted.get(), all.length, Map.copyOf(statuses), seconds, percentile(all, 0.50), percentile(all, 0.99),
@@ -97,8 +97,7 @@ public final class LoadRun {
     }
 
     private void work(byte[][] bodies, AtomicLong nextBatch, long start, AtomicLong accepted,
-                      Map<Integer, Long> statuses, long[] latencies) {
-        int recorded = 0;
+                      Map<Integer, Long> statuses, Latencies latencies) {
         URIs uris = new URIs(options);
         KeepAliveConnection connection = new KeepAliveConnection(uris.ingest, contentType(), options.apiKey(), options.gzip());
         for (long b; (b = nextBatch.getAndIncrement()) < bodies.length; ) {
@@ -121,15 +120,30 @@ public final class LoadRun {
                 status = -1;
             }
             long took = System.nanoTime() - sent;
-            if (recorded < latencies.length) {
-                latencies[recorded++] = Math.max(took, 1);
-            }
+            latencies.add(took);
             statuses.merge(status, 1L, Long::sum);
             if (status == 202) {
                 accepted.addAndGet(count);
             }
         }
         connection.close();
+    }
+
+    /** One worker's ack latencies in nanoseconds; grows as needed. */
+    private static final class Latencies {
+        private long[] values = new long[1024];
+        private int size;
+
+        void add(long nanos) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = nanos;
+        }
+
+        java.util.stream.LongStream stream() {
+            return Arrays.stream(values, 0, size);
+        }
     }
 
     private record URIs(java.net.URI ingest) {

@@ -13,11 +13,12 @@ package io.gravix.spool;
  * waited in a backlog must not each force their own fsync, which would end
  * group commit exactly when the writer falls behind.
  *
- * <p>When the queue is empty but other requests have been admitted and are
- * still being decoded ({@code framesExpected > 0}), the writer lingers up to
- * {@code lingerNanos} for them, so that one fsync covers them too — the idea
- * of PostgreSQL's {@code commit_delay}/{@code commit_siblings}. Without
- * concurrent requests it never waits.
+ * <p>When the queue is empty but more frames are expected soon — requests
+ * already admitted and being decoded, or concurrent clients shown by recent
+ * flushes that each covered several frames — the writer lingers up to
+ * {@code lingerNanos} for them, so that one fsync covers them too: the idea of
+ * PostgreSQL's {@code commit_delay}/{@code commit_siblings}. A lone client
+ * never waits.
  */
 final class FlushPolicy {
 
@@ -56,16 +57,16 @@ final class FlushPolicy {
      * @param queueEmpty whether no further frame is waiting to be gathered
      * @param bufferedBytes bytes gathered since the last flush (at least one frame)
      * @param gatheringNanos how long the writer has been gathering these frames
-     * @param framesExpected requests admitted but not yet queued (being read or decoded)
+     * @param moreExpected whether more frames are expected soon (see the class comment)
      */
-    Decision decide(boolean queueEmpty, long bufferedBytes, long gatheringNanos, int framesExpected) {
+    Decision decide(boolean queueEmpty, long bufferedBytes, long gatheringNanos, boolean moreExpected) {
         if (bufferedBytes >= maxBufferedBytes) {
             return Decision.FLUSH_MAX_BYTES;
         }
         if (gatheringNanos >= maxWaitNanos) {
             return Decision.FLUSH_MAX_WAIT;
         }
-        if (queueEmpty && (framesExpected <= 0 || gatheringNanos >= lingerNanos)) {
+        if (queueEmpty && (!moreExpected || gatheringNanos >= lingerNanos)) {
             return Decision.FLUSH_IDLE;
         }
         return Decision.KEEP_GATHERING;

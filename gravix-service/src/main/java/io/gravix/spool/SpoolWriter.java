@@ -56,6 +56,9 @@ final class SpoolWriter {
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Requests admitted for this table and not yet appended (or abandoned): frames worth lingering for. */
     private final java.util.concurrent.atomic.AtomicInteger framesExpected = new java.util.concurrent.atomic.AtomicInteger();
+    /** Moving average of frames per flush (writer thread only); above CONCURRENT_CLIENTS, clients are concurrent. */
+    private double framesPerFlush = 1;
+    private static final double CONCURRENT_CLIENTS = 2.0;
     private final Thread thread;
 
     /** Set once, by the writer thread, when a write, fsync or seal fails; never cleared. */
@@ -189,7 +192,7 @@ final class SpoolWriter {
                     command = queue.poll(nanosUntilAgeSeal(), TimeUnit.NANOSECONDS);
                 } else {
                     command = queue.poll();
-                    if (command == null && framesExpected.get() > 0) {
+                    if (command == null && moreFramesExpected()) {
                         // Linger briefly for requests being decoded right now (see FlushPolicy).
                         long left = policy.lingerLeftNanos(System.nanoTime() - gatheringSince);
                         command = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
@@ -222,7 +225,7 @@ final class SpoolWriter {
             }
             if (!gathered.isEmpty()) {
                 FlushPolicy.Decision decision = policy.decide(queue.isEmpty(), gatheredBytes,
-                        System.nanoTime() - gatheringSince, framesExpected.get());
+                        System.nanoTime() - gatheringSince, moreFramesExpected());
                 if (decision == FlushPolicy.Decision.KEEP_GATHERING) {
                     continue;
                 }
@@ -248,6 +251,11 @@ final class SpoolWriter {
             }
         }
         flush(rest, "stop");
+    }
+
+    /** Requests being decoded now, or recent flushes that each covered several frames (concurrent clients). */
+    private boolean moreFramesExpected() {
+        return framesExpected.get() > 0 || framesPerFlush >= CONCURRENT_CLIENTS;
     }
 
     private long nanosUntilAgeSeal() {
@@ -324,6 +332,7 @@ final class SpoolWriter {
             current.frames += frames.size();
             current.events += events;
             metrics.flushes.labelValues(table.tableName(), reason).inc();
+            framesPerFlush = 0.8 * framesPerFlush + 0.2 * frames.size();
             metrics.requestsWritten.labelValues(table.tableName()).inc(frames.size());
             metrics.eventsWritten.labelValues(table.tableName()).inc(events);
             metrics.bytesWritten.labelValues(table.tableName()).inc(bytes);

@@ -16,7 +16,8 @@ class FlushPolicyTest {
     private static final boolean QUEUE_EMPTY = true;
     private static final boolean MORE_QUEUED = false;
     private static final long LINGER = 2_000_000; // 2 ms
-    private static final int NONE_EXPECTED = 0;
+    private static final boolean NONE_EXPECTED = false;
+    private static final boolean MORE_EXPECTED = true;
 
     private final FlushPolicy policy = new FlushPolicy(MAX_BYTES, MAX_WAIT, LINGER);
 
@@ -75,16 +76,16 @@ class FlushPolicyTest {
 
     @Test
     void anIdleQueueLingersForRequestsBeingDecodedUpToTheLinger() {
-        assertThat(policy.decide(QUEUE_EMPTY, 1, 0, 3)).isEqualTo(KEEP_GATHERING);
-        assertThat(policy.decide(QUEUE_EMPTY, 1, LINGER - 1, 1)).isEqualTo(KEEP_GATHERING);
-        assertThat(policy.decide(QUEUE_EMPTY, 1, LINGER, 1)).isEqualTo(FLUSH_IDLE);
+        assertThat(policy.decide(QUEUE_EMPTY, 1, 0, MORE_EXPECTED)).isEqualTo(KEEP_GATHERING);
+        assertThat(policy.decide(QUEUE_EMPTY, 1, LINGER - 1, MORE_EXPECTED)).isEqualTo(KEEP_GATHERING);
+        assertThat(policy.decide(QUEUE_EMPTY, 1, LINGER, MORE_EXPECTED)).isEqualTo(FLUSH_IDLE);
     }
 
     @Test
     void lingeringNeverOutlastsTheOtherLimits() {
-        assertThat(policy.decide(QUEUE_EMPTY, MAX_BYTES, 0, 5)).isEqualTo(FLUSH_MAX_BYTES);
+        assertThat(policy.decide(QUEUE_EMPTY, MAX_BYTES, 0, MORE_EXPECTED)).isEqualTo(FLUSH_MAX_BYTES);
         FlushPolicy shortWait = new FlushPolicy(MAX_BYTES, LINGER / 2, LINGER);
-        assertThat(shortWait.decide(QUEUE_EMPTY, 1, LINGER / 2, 5)).isEqualTo(FLUSH_MAX_WAIT);
+        assertThat(shortWait.decide(QUEUE_EMPTY, 1, LINGER / 2, MORE_EXPECTED)).isEqualTo(FLUSH_MAX_WAIT);
         assertThat(shortWait.lingerLeftNanos(0)).isEqualTo(LINGER / 2);
         assertThat(policy.lingerLeftNanos(LINGER / 4)).isEqualTo(LINGER - LINGER / 4);
         assertThat(policy.lingerLeftNanos(LINGER * 3)).isZero();
