@@ -49,37 +49,13 @@ class ConstraintValidatorEquivalenceTest {
 
     private static final Timestamp NOW = Timestamp.newBuilder().setSeconds(1795947330L).setNanos(123_000_000).build();
 
+    /** The shared sample events, with a fixed timestamp: this test checks constraints, not the time window. */
     static RequestFact validFact() {
-        return RequestFact.newBuilder()
-                .setEventId("evt-1")
-                .setTimestamp(NOW)
-                .setService("checkout")
-                .setEnvironment("staging")
-                .setRoute("/v1/orders/{id}")
-                .setMethod("POST")
-                .setStatusCode(201)
-                .setDurationMs(12.75)
-                .setRequestBytes(512)
-                .setResponseBytes(2048)
-                .setClientId("client-42")
-                .setTraceId("4bf92f3577b34da6a3ce929d0e0e4736")
-                .putAttributes("region", "eu-west-1")
-                .putAttributes("plan", "pro")
-                .build();
+        return io.gravix.testing.TestEvents.requestFact("evt-1").toBuilder().setTimestamp(NOW).build();
     }
 
     static ServiceEvent validEvent() {
-        return ServiceEvent.newBuilder()
-                .setEventId("deploy-1")
-                .setTimestamp(NOW)
-                .setService("checkout")
-                .setEnvironment("production")
-                .setKind(ServiceEvent.Kind.DEPLOY)
-                .setVersion("v1.2.3")
-                .setActor("ci-bot")
-                .setMessage("deployed v1.2.3")
-                .putAttributes("git.sha", "abc123")
-                .build();
+        return io.gravix.testing.TestEvents.serviceEvent("deploy-1").toBuilder().setTimestamp(NOW).build();
     }
 
     // --- string material -------------------------------------------------------------------------
