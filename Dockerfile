@@ -1,0 +1,23 @@
+# Gravix: one image with the runnable jar. Build context: the repository root.
+#   docker build -t gravix .
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY proto proto
+COPY gravix-api gravix-api
+COPY gravix-service gravix-service
+COPY bench bench
+RUN mvn -B -q -pl gravix-service -am package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 gravix && mkdir -p /data && chown gravix /data
+WORKDIR /app
+COPY --from=build /src/gravix-service/target/gravix.jar /app/gravix.jar
+COPY config.yml /app/config.yml
+USER gravix
+ENV GRAVIX_DATA_DIR=/data
+VOLUME /data
+EXPOSE 8080 8081
+# SIGTERM (docker stop) drains in-flight requests, fsyncs and seals: give it time (stop_grace_period).
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/gravix.jar"]
+CMD ["server", "/app/config.yml"]
