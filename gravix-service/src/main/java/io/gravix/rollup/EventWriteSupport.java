@@ -1,0 +1,188 @@
+package io.gravix.rollup;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ByteString;
+import io.gravix.api.v1.RequestFact;
+import io.gravix.api.v1.ServiceEvent;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Writes {@link EventRow}s of one table straight from the protobuf messages to Parquet's
+ * {@link RecordConsumer}: no intermediate object model (Avro, parquet-protobuf), no
+ * reflection. Field names and indexes follow {@link ParquetSchemas}; the value rules
+ * (defaults, nulls, saturation) are the ones documented there.
+ */
+abstract sealed class EventWriteSupport<E> extends WriteSupport<EventRow<E>> {
+    private final MessageType schema;
+    private final Map<String, String> extraMetadata;
+    protected RecordConsumer out;
+
+    private EventWriteSupport(MessageType schema) {
+        this.schema = schema;
+        this.extraMetadata = Map.of("gravix.table", schema.getName());
+    }
+
+    static EventWriteSupport<RequestFact> requestFacts() {
+        return new RequestFacts();
+    }
+
+    static EventWriteSupport<ServiceEvent> serviceEvents() {
+        return new ServiceEvents();
+    }
+
+    @Override
+    public final WriteContext init(ParquetConfiguration configuration) {
+        return new WriteContext(schema, extraMetadata);
+    }
+
+    /** Hadoop's variant: never called on Gravix's path ({@link ParquetEventWriter} passes a plain configuration). */
+    @Override
+    public final WriteContext init(Configuration configuration) {
+        return new WriteContext(schema, extraMetadata);
+    }
+
+    @Override
+    public final String getName() {
+        return "gravix";
+    }
+
+    @Override
+    public final void prepareForWrite(RecordConsumer recordConsumer) {
+        this.out = requireNonNull(recordConsumer, "recordConsumer is null");
+    }
+
+    @Override
+    public final void write(EventRow<E> row) {
+        out.startMessage();
+        writeEvent(row.event());
+        int next = schema.getFieldCount() - 3;
+        string("source", next, row.source());
+        int64("ingested_at", next + 1, row.ingestedAtMicros());
+        int64("batch_id", next + 2, row.batchId());
+        out.endMessage();
+    }
+
+    /** Writes the contract's columns, fields 0 .. n-4 of the schema. */
+    abstract void writeEvent(E event);
+
+    final void string(String name, int index, String value) {
+        out.startField(name, index);
+        out.addBinary(Binary.fromString(value));
+        out.endField(name, index);
+    }
+
+    final void string(String name, int index, ByteString utf8) {
+        out.startField(name, index);
+        out.addBinary(Binary.fromConstantByteArray(utf8.toByteArray()));
+        out.endField(name, index);
+    }
+
+    /** OPTIONAL string column: nothing is written for an empty value, which reads as null. */
+    final void optionalString(String name, int index, ByteString utf8) {
+        if (!utf8.isEmpty()) {
+            string(name, index, utf8);
+        }
+    }
+
+    final void int64(String name, int index, long value) {
+        out.startField(name, index);
+        out.addLong(value);
+        out.endField(name, index);
+    }
+
+    final void int32(String name, int index, int value) {
+        out.startField(name, index);
+        out.addInteger(value);
+        out.endField(name, index);
+    }
+
+    final void float64(String name, int index, double value) {
+        out.startField(name, index);
+        out.addDouble(value);
+        out.endField(name, index);
+    }
+
+    final void environment(int index, ByteString utf8) {
+        if (utf8.isEmpty()) {
+            string("environment", index, ParquetSchemas.DEFAULT_ENVIRONMENT);
+        } else {
+            string("environment", index, utf8);
+        }
+    }
+
+    /** The REQUIRED three-level map: the group is always written, with no key_value entries when empty. */
+    final void attributes(int index, Map<String, String> attributes) {
+        out.startField("attributes", index);
+        out.startGroup();
+        if (!attributes.isEmpty()) {
+            out.startField(ParquetSchemas.MAP_KEY_VALUE, 0);
+            for (Map.Entry<String, String> e : attributes.entrySet()) {
+                out.startGroup();
+                string("key", 0, e.getKey());
+                string("value", 1, e.getValue());
+                out.endGroup();
+            }
+            out.endField(ParquetSchemas.MAP_KEY_VALUE, 0);
+        }
+        out.endGroup();
+        out.endField("attributes", index);
+    }
+
+    private static final class RequestFacts extends EventWriteSupport<RequestFact> {
+        RequestFacts() {
+            super(ParquetSchemas.REQUEST_FACTS);
+        }
+
+        @Override
+        void writeEvent(RequestFact f) {
+            if (!f.hasDurationMs() || !f.hasTimestamp()) {
+                // ingest validation guarantees both; a spooled event without them is a bug upstream
+                throw new IllegalArgumentException("request fact " + f.getEventId() + " has no "
+                        + (f.hasTimestamp() ? "duration_ms" : "timestamp"));
+            }
+            string("event_id", 0, f.getEventIdBytes());
+            int64("ts", 1, ParquetSchemas.epochMicros(f.getTimestamp()));
+            string("service", 2, f.getServiceBytes());
+            environment(3, f.getEnvironmentBytes());
+            string("route", 4, f.getRouteBytes());
+            string("method", 5, f.getMethodBytes());
+            int32("status_code", 6, f.getStatusCode());
+            float64("duration_ms", 7, f.getDurationMs());
+            int64("request_bytes", 8, ParquetSchemas.saturatedUint64(f.getRequestBytes()));
+            int64("response_bytes", 9, ParquetSchemas.saturatedUint64(f.getResponseBytes()));
+            optionalString("client_id", 10, f.getClientIdBytes());
+            optionalString("trace_id", 11, f.getTraceIdBytes());
+            attributes(12, f.getAttributesMap());
+        }
+    }
+
+    private static final class ServiceEvents extends EventWriteSupport<ServiceEvent> {
+        ServiceEvents() {
+            super(ParquetSchemas.SERVICE_EVENTS);
+        }
+
+        @Override
+        void writeEvent(ServiceEvent e) {
+            if (!e.hasTimestamp()) {
+                throw new IllegalArgumentException("service event " + e.getEventId() + " has no timestamp");
+            }
+            string("event_id", 0, e.getEventIdBytes());
+            int64("ts", 1, ParquetSchemas.epochMicros(e.getTimestamp()));
+            string("service", 2, e.getServiceBytes());
+            environment(3, e.getEnvironmentBytes());
+            // UNRECOGNIZED (a number this build does not know) cannot pass ingest validation (defined_only)
+            string("kind", 4, e.getKind().name());
+            optionalString("version", 5, e.getVersionBytes());
+            optionalString("actor", 6, e.getActorBytes());
+            optionalString("message", 7, e.getMessageBytes());
+            attributes(8, e.getAttributesMap());
+        }
+    }
+}

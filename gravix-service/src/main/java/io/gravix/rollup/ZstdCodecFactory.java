@@ -1,0 +1,111 @@
+package io.gravix.rollup;
+
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/**
+ * Parquet page compression with zstd-jni directly. parquet-hadoop's own
+ * {@code CodecFactory} goes through Hadoop's {@code CompressionCodec} classes (and so
+ * needs hadoop-common at run time); this factory needs only zstd-jni, which keeps Hadoop
+ * out of the shaded jar. Only {@link CompressionCodecName#ZSTD} is supported.
+ *
+ * <p>Not thread-safe, like every Parquet codec factory: one per writer.
+ */
+final class ZstdCodecFactory implements CompressionCodecFactory {
+    /** zstd's own default level (fast); other levels have not been measured on lake files yet. */
+    static final int DEFAULT_LEVEL = 3;
+
+    private final int level;
+    private Compressor compressor;
+    private Decompressor decompressor;
+
+    ZstdCodecFactory(int level) {
+        this.level = level;
+    }
+
+    @Override
+    public BytesInputCompressor getCompressor(CompressionCodecName codecName) {
+        requireZstd(codecName);
+        if (compressor == null) {
+            compressor = new Compressor(level);
+        }
+        return compressor;
+    }
+
+    @Override
+    public BytesInputDecompressor getDecompressor(CompressionCodecName codecName) {
+        requireZstd(codecName);
+        if (decompressor == null) {
+            decompressor = new Decompressor();
+        }
+        return decompressor;
+    }
+
+    @Override
+    public void release() {
+        if (compressor != null) {
+            compressor.release();
+            compressor = null;
+        }
+        if (decompressor != null) {
+            decompressor.release();
+            decompressor = null;
+        }
+    }
+
+    private static void requireZstd(CompressionCodecName codecName) {
+        if (codecName != CompressionCodecName.ZSTD) {
+            throw new IllegalArgumentException("only ZSTD is supported, not " + codecName);
+        }
+    }
+
+    private static final class Compressor implements BytesInputCompressor {
+        private final ZstdCompressCtx ctx;
+
+        Compressor(int level) {
+            ctx = new ZstdCompressCtx();
+            ctx.setLevel(level);
+        }
+
+        @Override
+        public BytesInput compress(BytesInput bytes) throws IOException {
+            return BytesInput.from(ctx.compress(bytes.toByteArray()));
+        }
+
+        @Override
+        public CompressionCodecName getCodecName() {
+            return CompressionCodecName.ZSTD;
+        }
+
+        @Override
+        public void release() {
+            ctx.close();
+        }
+    }
+
+    private static final class Decompressor implements BytesInputDecompressor {
+        private final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
+
+        @Override
+        public BytesInput decompress(BytesInput bytes, int decompressedSize) throws IOException {
+            return BytesInput.from(ctx.decompress(bytes.toByteArray(), decompressedSize));
+        }
+
+        @Override
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize) {
+            byte[] src = new byte[compressedSize];
+            input.get(src);
+            output.put(ctx.decompress(src, decompressedSize));
+        }
+
+        @Override
+        public void release() {
+            ctx.close();
+        }
+    }
+}
