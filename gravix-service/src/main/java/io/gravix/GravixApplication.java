@@ -18,10 +18,14 @@ import io.gravix.ingest.IngestResource;
 import io.gravix.ingest.ShuttingDownErrorHandler;
 import io.gravix.loadgen.LoadgenCommand;
 import io.gravix.spool.Spool;
+import io.gravix.store.ObjectStore;
+import io.gravix.store.ObjectStoreException;
+import io.gravix.store.StoreHealthCheck;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gravix: the wiring diagram of the service. Start order: index, ack executor,
- * spool (recovery, then writers); Jetty then opens its ports. Stop runs in
+ * Gravix: the wiring diagram of the service. Start order: object store (built and
+ * checked), index, ack executor, spool (recovery, then writers); Jetty then opens its ports. Stop runs in
  * reverse after Jetty has drained in-flight requests.
  */
 public final class GravixApplication extends Application<GravixConfiguration> {
@@ -78,6 +82,16 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         JvmMetrics.builder().register(registry);
         registry.register(new DropwizardMetricsBridge(environment.metrics()));
 
+        // The lake; rollup (to come) is its only writer. Checked first: a misconfigured store fails start-up.
+        ObjectStore store = config.getStore().build(config.dataPath());
+        checkStoreAtStartup(store);
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+                store.close();
+            }
+        });
+
         BatchIndex index = BatchIndex.open(config.dataPath().resolve("index.db"));
         environment.lifecycle().manage(new Managed() {
             @Override
@@ -115,6 +129,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         environment.healthChecks().register("index", new io.gravix.admin.ConditionHealthCheck(
                 () -> index.isHealthy() ? null : "batch index does not answer"));
         environment.healthChecks().register("spool", new io.gravix.admin.ConditionHealthCheck(spool::unwritableReason));
+        environment.healthChecks().register("store", new StoreHealthCheck(store));
         environment.admin().addServlet("live", new ProbeServlet(List.of(
                 new ProbeServlet.Check("process", () -> null)))).addMapping("/live");
         environment.admin().addServlet("ready", new ProbeServlet(List.of(
@@ -129,5 +144,25 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         }
         environment.admin().addFilter("admin-token", adminToken).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
         environment.admin().addTask(new SealNowTask(spool));
+    }
+
+    /**
+     * A store that cannot work as configured (missing bucket, rejected credentials,
+     * unwritable lake directory) stops start-up with the store's message. A store
+     * that is only unreachable does not: ingest needs no store, the spool holds
+     * events until it is back, and the {@code store} health check reports it.
+     */
+    private static void checkStoreAtStartup(ObjectStore store) throws ObjectStoreException {
+        try {
+            store.verify();
+            LOG.info("object store: {}", store);
+        } catch (ObjectStoreException e) {
+            if (e.isConfigurationError()) {
+                throw e;
+            }
+            LOG.warn("object store {} is not usable now ({}); ingest goes on, see the 'store' health check", store, e.getMessage());
+        } catch (IOException e) {
+            throw new ObjectStoreException(ObjectStoreException.Reason.FAILED, "object store " + store + " failed its start-up check: " + e, e);
+        }
     }
 }

@@ -6,6 +6,8 @@ import io.gravix.admin.AdminConfig;
 import io.gravix.ingest.AuthConfig;
 import io.gravix.ingest.IngestConfig;
 import io.gravix.spool.SpoolConfig;
+import io.gravix.store.LocalStoreConfig;
+import io.gravix.store.StoreConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -13,7 +15,7 @@ import java.nio.file.Path;
 
 /** The whole configuration; each block is its own class beside the code it configures. */
 public final class GravixConfiguration extends Configuration {
-    /** Root of everything Gravix keeps on disk: spool/, index.db (and later lake/, dlq/). */
+    /** Root of everything Gravix keeps on disk: spool/, index.db, lake/ (with the local store) and later dlq/. */
     @NotEmpty
     private String dataDir = "./data";
 
@@ -32,6 +34,11 @@ public final class GravixConfiguration extends Configuration {
     @Valid
     @NotNull
     private AdminConfig admin = new AdminConfig();
+
+    /** Where rolled-up files go: {@code type: local} (default, {@code <dataDir>/lake}) or {@code s3}. */
+    @Valid
+    @NotNull
+    private StoreConfig store = new LocalStoreConfig();
 
     @JsonProperty
     public String getDataDir() { return dataDir; }
@@ -53,6 +60,10 @@ public final class GravixConfiguration extends Configuration {
     public AdminConfig getAdmin() { return admin; }
     @JsonProperty
     public void setAdmin(AdminConfig v) { admin = v; }
+    @JsonProperty
+    public StoreConfig getStore() { return store; }
+    @JsonProperty
+    public void setStore(StoreConfig v) { store = v; }
 
     public Path dataPath() {
         return Path.of(dataDir);
