@@ -32,7 +32,7 @@ import java.util.zip.GZIPOutputStream;
 public final class LoadRun {
 
     /** The figures of one run. */
-    public record Report(long eventsAccepted, long requests, Map<Integer, Long> statuses, double seconds,
+    public record Report(long distinctEvents, long duplicateEvents, long eventsAccepted, long requests, Map<Integer, Long> statuses, double seconds,
                          double p50Millis, double p99Millis, double maxMillis, double fsyncs, double flushedEvents) {
         public double eventsPerSecond() {
             return eventsAccepted / seconds;
@@ -52,6 +52,11 @@ public final class LoadRun {
     public Report run() throws Exception {
         long batches = (options.events() + options.batch() - 1) / options.batch();
         byte[][] bodies = prepareBodies(batches);
+        int[] plan = SendPlan.of(bodies.length, options.duplicateRatio(), 31);
+        long duplicateEvents = 0;
+        for (int i = bodies.length; i < plan.length; i++) {
+            duplicateEvents += eventsIn(plan[i]);
+        }
         AtomicLong nextBatch = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
         Map<Integer, Long> statuses = new ConcurrentHashMap<>();
@@ -63,8 +68,7 @@ public final class LoadRun {
         for (int t = 0; t < options.concurrency(); t++) {
             Latencies mine = new Latencies();
             latencies.add(mine);
-            int worker = t;
-            Thread thread = new Thread(() -> work(bodies, nextBatch, start, accepted, statuses, mine), "loadgen-" + t);
+            Thread thread = new Thread(() -> work(bodies, plan, nextBatch, start, accepted, statuses, mine), "loadgen-" + t);
             threads.add(thread);
             thread.start();
         }
@@ -75,7 +79,7 @@ public final class LoadRun {
         long[] all = latencies.stream().flatMapToLong(Latencies::stream).sorted().toArray();
         double fsyncs = scrape("spool_flushes_total") - fsyncsBefore;
         double flushed = scrape("spool_events_written_total") - flushedBefore;
-        return new Report(accepted.get(), all.length, Map.copyOf(statuses), seconds, percentile(all, 0.50), percentile(all, 0.99),
+        return new Report(options.events(), duplicateEvents, accepted.get(), all.length, Map.copyOf(statuses), seconds, percentile(all, 0.50), percentile(all, 0.99),
                 all.length == 0 ? 0 : all[all.length - 1] / 1e6, fsyncs, flushed);
     }
 
@@ -96,16 +100,16 @@ public final class LoadRun {
         return (int) Math.min(options.batch(), options.events() - batch * options.batch());
     }
 
-    private void work(byte[][] bodies, AtomicLong nextBatch, long start, AtomicLong accepted,
+    private void work(byte[][] bodies, int[] plan, AtomicLong nextBatch, long start, AtomicLong accepted,
                       Map<Integer, Long> statuses, Latencies latencies) {
         URIs uris = new URIs(options);
         KeepAliveConnection connection = new KeepAliveConnection(uris.ingest, contentType(), options.apiKey(), options.gzip());
-        for (long b; (b = nextBatch.getAndIncrement()) < bodies.length; ) {
-            long first = b * options.batch();
+        for (long p; (p = nextBatch.getAndIncrement()) < plan.length; ) {
+            int b = plan[(int) p];
             int count = eventsIn(b);
-            byte[] body = bodies[(int) b];
+            byte[] body = bodies[b];
             if (options.rate() > 0) {
-                long due = start + (long) (first / options.rate() * 1e9);
+                long due = start + (long) (p * options.batch() / options.rate() * 1e9);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
@@ -235,6 +239,7 @@ public final class LoadRun {
     public static void print(LoadgenOptions o, Report r, PrintStream out) {
         out.printf("loadgen: %s %s batch=%d concurrency=%d%s%n", o.table(), o.format(), o.batch(), o.concurrency(),
                 o.gzip() ? " gzip" : "");
+        out.printf("  sent events     : %d distinct + %d duplicates (client retries)%n", r.distinctEvents(), r.duplicateEvents());
         out.printf("  accepted events : %d in %.2f s = %.0f events/s (%d requests, statuses %s)%n",
                 r.eventsAccepted(), r.seconds(), r.eventsPerSecond(), r.requests(), r.statuses());
         out.printf("  ack latency ms  : p50 %.2f  p99 %.2f  max %.2f%n", r.p50Millis(), r.p99Millis(), r.maxMillis());

@@ -26,6 +26,18 @@ public final class LoadgenCommand extends Command {
         p.addArgument("--concurrency").type(Integer.class).setDefault(8).help("client threads");
         p.addArgument("--rate").type(Double.class).setDefault(0.0).help("target events/s; 0 = unlimited");
         p.addArgument("--gzip").action(Arguments.storeTrue()).help("gzip request bodies");
+        p.addArgument("--duplicate-ratio").type(Double.class).setDefault(0.0)
+                .help("share of requests sent again later, as client retries (0.05 = 5 %)");
+    }
+
+    /** A bad option gets its message, not a stack trace. */
+    @Override
+    public void onError(io.dropwizard.core.cli.Cli cli, Namespace namespace, Throwable e) {
+        if (e instanceof IllegalArgumentException) {
+            cli.getStdErr().println("loadgen: " + e.getMessage());
+        } else {
+            super.onError(cli, namespace, e);
+        }
     }
 
     @Override
@@ -33,7 +45,8 @@ public final class LoadgenCommand extends Command {
         String admin = ns.getString("admin_url");
         LoadgenOptions options = new LoadgenOptions(URI.create(ns.getString("url")), admin == null ? null : URI.create(admin),
                 ns.getString("api_key"), ns.getString("table"), ns.getString("format"), ns.getLong("events"),
-                ns.getInt("batch"), ns.getInt("concurrency"), ns.getDouble("rate"), ns.getBoolean("gzip"));
+                ns.getInt("batch"), ns.getInt("concurrency"), ns.getDouble("rate"), ns.getBoolean("gzip"),
+                ns.getDouble("duplicate_ratio"));
         LoadRun.Report report = new LoadRun(options).run();
         LoadRun.print(options, report, System.out);
     }

@@ -17,9 +17,10 @@ import java.net.URI;
  * @param concurrency client threads
  * @param rate events per second to aim for; 0 = as fast as the server answers
  * @param gzip whether bodies are gzip-compressed
+ * @param duplicateRatio requests retried as a client would, as a share of all requests (0.05 = 5 %)
  */
 public record LoadgenOptions(URI url, URI adminUrl, String apiKey, String table, String format, long events, int batch,
-                             int concurrency, double rate, boolean gzip) {
+                             int concurrency, double rate, boolean gzip, double duplicateRatio) {
     public LoadgenOptions {
         requireNonNull(url, "url is null");
         requireNonNull(apiKey, "apiKey is null");
@@ -31,6 +32,9 @@ public record LoadgenOptions(URI url, URI adminUrl, String apiKey, String table,
         }
         if (events < 1 || batch < 1 || concurrency < 1 || rate < 0) {
             throw new IllegalArgumentException("--events, --batch and --concurrency must be positive, --rate not negative");
+        }
+        if (!(duplicateRatio >= 0 && duplicateRatio <= 1)) {
+            throw new IllegalArgumentException("--duplicate-ratio must be between 0 and 1");
         }
     }
 }
