@@ -126,14 +126,14 @@ public final class GravixApplication extends Application<GravixConfiguration> {
                 List.of(EventPreparer.forRequestFacts(config.getIngest(), clock), EventPreparer.forServiceEvents(config.getIngest(), clock)),
                 registry, ackExecutor));
 
-        environment.healthChecks().register("index", new io.gravix.admin.ConditionHealthCheck(
-                () -> index.isHealthy() ? null : "batch index does not answer"));
+        java.util.function.Supplier<String> indexProblem = () -> index.isHealthy() ? null : "batch index does not answer";
+        environment.healthChecks().register("index", new io.gravix.admin.ConditionHealthCheck(indexProblem));
         environment.healthChecks().register("spool", new io.gravix.admin.ConditionHealthCheck(spool::unwritableReason));
         environment.healthChecks().register("store", new StoreHealthCheck(store));
         environment.admin().addServlet("live", new ProbeServlet(List.of(
                 new ProbeServlet.Check("process", () -> null)))).addMapping("/live");
         environment.admin().addServlet("ready", new ProbeServlet(List.of(
-                new ProbeServlet.Check("index", () -> index.isHealthy() ? null : "batch index does not answer"),
+                new ProbeServlet.Check("index", indexProblem),
                 new ProbeServlet.Check("spool", spool::unwritableReason),
                 new ProbeServlet.Check("accepting", () -> spool.isShuttingDown() ? "shutting down" : null)))).addMapping("/ready");
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping("/metrics");

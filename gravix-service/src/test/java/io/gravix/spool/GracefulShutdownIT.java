@@ -79,7 +79,7 @@ class GracefulShutdownIT {
                 .as("requests sent after SIGTERM that failed in transport: only once the port is closed")
                 .allMatch(o -> o.failure() instanceof ConnectException);
 
-        SpoolContents spool = SpoolContents.read(dataDir);
+        SpoolSnapshot spool = SpoolSnapshot.read(dataDir);
         assertThat(spool.openFiles()).as("open spool files after a graceful stop").isEmpty();
         spool.assertAllSealedAndClean();
         spool.assertHoldsEveryAcknowledgedRequest(load.acknowledged(), load.sent());
@@ -139,7 +139,7 @@ class GracefulShutdownIT {
         }
         assertRetryLater("the cut upload", uploadAnswer);
         assertRetryLater("the request that arrived during the stop", lateAnswer);
-        assertThat(SpoolContents.read(dataDir).frames()).as("frames stored").isEmpty();
+        assertThat(SpoolSnapshot.read(dataDir).frames()).as("frames stored").isEmpty();
     }
 
     private static byte[] requestHead(int contentLength, String extraHeaders) {

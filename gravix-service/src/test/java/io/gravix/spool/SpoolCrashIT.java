@@ -115,21 +115,21 @@ class SpoolCrashIT {
         assertThat(acknowledged).as("acknowledged requests").hasSizeGreaterThanOrEqualTo(point.afterAcknowledged());
 
         // What the crash left: every acknowledged frame is already complete on disk.
-        SpoolContents afterCrash = SpoolContents.read(dataDir);
+        SpoolSnapshot afterCrash = SpoolSnapshot.read(dataDir);
         afterCrash.assertHoldsEveryAcknowledgedRequest(acknowledged, sent);
         if (point.afterKill() == AfterKill.TEAR_OPEN_FILE) {
             appendHalfAFrame(afterCrash);
-            afterCrash = SpoolContents.read(dataDir);
+            afterCrash = SpoolSnapshot.read(dataDir);
             assertThat(afterCrash.tailBytes()).as("torn bytes after the injected partial frame").isPositive();
         }
 
         // 2. Restart on the same data directory: recovery runs before /ready.
         List<SentRequest> fresh = new ArrayList<>();
         long tornBytesTruncated;
-        SpoolContents recovered;
+        SpoolSnapshot recovered;
         GravixProcess restarted = GravixProcess.start(dataDir, logs.resolve("2-restarted.log"), point.jvmOptions());
         try {
-            recovered = SpoolContents.read(dataDir);
+            recovered = SpoolSnapshot.read(dataDir);
             recovered.assertAllSealedAndClean();
             recovered.assertHoldsEveryAcknowledgedRequest(acknowledged, sent);
             assertThat(recovered.requestKeys()).as("recovery keeps every frame that was complete on disk").isEqualTo(afterCrash.requestKeys());
@@ -156,7 +156,7 @@ class SpoolCrashIT {
         }
 
         // 4. After a clean stop: everything, including the new requests, sealed, clean and indexed.
-        SpoolContents stopped = SpoolContents.read(dataDir);
+        SpoolSnapshot stopped = SpoolSnapshot.read(dataDir);
         stopped.assertAllSealedAndClean();
         stopped.assertHoldsEveryAcknowledgedRequest(concat(acknowledged, fresh), concat(sent, fresh));
         stopped.assertIndexAgrees();
@@ -172,8 +172,8 @@ class SpoolCrashIT {
     }
 
     /** Appends the first half of a frame no client sent to an open file: a write cut short by the crash. */
-    private static void appendHalfAFrame(SpoolContents afterCrash) throws IOException {
-        SpoolContents.FileScan open = afterCrash.openFiles().stream()
+    private static void appendHalfAFrame(SpoolSnapshot afterCrash) throws IOException {
+        SpoolSnapshot.FileScan open = afterCrash.openFiles().stream()
                 .filter(f -> f.result() != null && f.result().tail() == SpoolFileScanner.Tail.CLEAN)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no open spool file with a clean tail to tear: " + afterCrash.files()));

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * Read only while no Gravix writes to the directory (stopped, or just started
  * and not yet sent anything: the writer opens files lazily).
  */
-final class SpoolContents {
+final class SpoolSnapshot {
 
     /** One valid frame: every event of one accepted request, in request order. */
     record Frame(Table table, Path file, long offset, String source, long ingestedAtMicros, List<? extends Message> events) {
@@ -47,13 +47,13 @@ final class SpoolContents {
     private final List<FileScan> files;
     private final List<Frame> frames;
 
-    private SpoolContents(Path dataDir, List<FileScan> files, List<Frame> frames) {
+    private SpoolSnapshot(Path dataDir, List<FileScan> files, List<Frame> frames) {
         this.dataDir = dataDir;
         this.files = List.copyOf(files);
         this.frames = List.copyOf(frames);
     }
 
-    static SpoolContents read(Path dataDir) throws IOException {
+    static SpoolSnapshot read(Path dataDir) throws IOException {
         List<FileScan> files = new ArrayList<>();
         List<Frame> frames = new ArrayList<>();
         for (Table table : Table.values()) {
@@ -75,7 +75,7 @@ final class SpoolContents {
                 }
             }
         }
-        return new SpoolContents(dataDir, files, frames);
+        return new SpoolSnapshot(dataDir, files, frames);
     }
 
     private static Frame decode(Table table, Path file, long offset, byte[] buf, int payloadOffset, int payloadLength) {
