@@ -44,8 +44,9 @@ class ArchitectureTest {
             "ingest", Set.of("spool"),
             "spool", Set.of("index"),
             "index", Set.of(),
-            // rollup will read the spool and index and write to the store; the store knows nothing of them
-            "rollup", Set.of("spool", "index", "store"),
+            // rollup reads the spool and index, writes to the store and dead-letters unreadable spool files
+            "rollup", Set.of("spool", "index", "store", "dlq"),
+            "dlq", Set.of("spool"),
             "store", Set.of());
 
     /** Any io.gravix reference: a lower-case segment is a package, an upper-case one a root-package class. */
