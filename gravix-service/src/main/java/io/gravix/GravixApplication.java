@@ -10,7 +10,11 @@ import io.dropwizard.lifecycle.Managed;
 import io.gravix.admin.AdminTokenFilter;
 import io.gravix.admin.DropwizardMetricsBridge;
 import io.gravix.admin.ProbeServlet;
+import io.gravix.admin.RollupNowTask;
 import io.gravix.admin.SealNowTask;
+import io.gravix.dlq.DeadLetterQueue;
+import io.gravix.rollup.CrashPoints;
+import io.gravix.rollup.RollupService;
 import io.gravix.index.BatchIndex;
 import io.gravix.ingest.ApiKeyAuthenticator;
 import io.gravix.ingest.EventPreparer;
@@ -38,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gravix: the wiring diagram of the service. Start order: object store (built and
- * checked), index, ack executor, spool (recovery, then writers); Jetty then opens its ports. Stop runs in
+ * checked), index, ack executor, spool (recovery, then writers), rollup (seen ids, then its scheduler); Jetty then opens its ports. Stop runs in
  * reverse after Jetty has drained in-flight requests.
  */
 public final class GravixApplication extends Application<GravixConfiguration> {
@@ -82,7 +86,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         JvmMetrics.builder().register(registry);
         registry.register(new DropwizardMetricsBridge(environment.metrics()));
 
-        // The lake; rollup (to come) is its only writer. Checked first: a misconfigured store fails start-up.
+        // The lake; the rollup is its only writer. Checked first: a misconfigured store fails start-up.
         ObjectStore store = config.getStore().build(config.dataPath());
         checkStoreAtStartup(store);
         environment.lifecycle().manage(new Managed() {
@@ -118,6 +122,13 @@ public final class GravixApplication extends Application<GravixConfiguration> {
             }
         });
 
+        DeadLetterQueue deadLetters = new DeadLetterQueue(config.dataPath().resolve("dlq"), clock);
+        RollupService rollup = new RollupService(config.getRollup(), index, spool::tableDirectory,
+                config.dataPath().resolve("rollup-work"), store, deadLetters, clock, registry,
+                CrashPoints.fromEnv(env.get(CrashPoints.ENV)));
+        // Managed after the spool, so stopped before it: a run in progress ends before the spool seals its files.
+        environment.lifecycle().manage(rollup);
+
         ApiKeyAuthenticator authenticator = ApiKeyAuthenticator.from(config.getAuth(), env);
         if (authenticator.keyCount() == 0) {
             LOG.warn("no API keys configured: every ingest request will get 401 (set GRAVIX_API_KEY or auth.apiKeys)");
@@ -144,6 +155,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         }
         environment.admin().addFilter("admin-token", adminToken).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
         environment.admin().addTask(new SealNowTask(spool));
+        environment.admin().addTask(new RollupNowTask(spool, rollup));
     }
 
     /**

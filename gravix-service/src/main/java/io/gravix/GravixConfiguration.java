@@ -5,6 +5,7 @@ import io.dropwizard.core.Configuration;
 import io.gravix.admin.AdminConfig;
 import io.gravix.ingest.AuthConfig;
 import io.gravix.ingest.IngestConfig;
+import io.gravix.rollup.RollupConfig;
 import io.gravix.spool.SpoolConfig;
 import io.gravix.store.LocalStoreConfig;
 import io.gravix.store.StoreConfig;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 
 /** The whole configuration; each block is its own class beside the code it configures. */
 public final class GravixConfiguration extends Configuration {
-    /** Root of everything Gravix keeps on disk: spool/, index.db, lake/ (with the local store) and later dlq/. */
+    /** Root of everything Gravix keeps on disk: spool/, index.db, dlq/, rollup-work/ and lake/ (with the local store). */
     @NotEmpty
     private String dataDir = "./data";
 
@@ -60,6 +61,14 @@ public final class GravixConfiguration extends Configuration {
     public AdminConfig getAdmin() { return admin; }
     @JsonProperty
     public void setAdmin(AdminConfig v) { admin = v; }
+    @Valid
+    @NotNull
+    private RollupConfig rollup = new RollupConfig();
+
+    @JsonProperty
+    public RollupConfig getRollup() { return rollup; }
+    @JsonProperty
+    public void setRollup(RollupConfig v) { rollup = v; }
     @JsonProperty
     public StoreConfig getStore() { return store; }
     @JsonProperty

@@ -33,7 +33,31 @@ public final class BatchIndex implements Closeable {
                     + " bytes INTEGER NOT NULL DEFAULT 0,"
                     + " frames INTEGER NOT NULL DEFAULT 0,"
                     + " events INTEGER NOT NULL DEFAULT 0)",
-            "CREATE INDEX batches_by_state ON batches(state, table_name, id)");
+            "CREATE INDEX batches_by_state ON batches(state, table_name, id)",
+            // Rollup (see RollupLedger): the run a sealed batch is planned into.
+            "ALTER TABLE batches ADD COLUMN run_id INTEGER",
+            "CREATE TABLE rollup_runs ("
+                    + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    + " table_name TEXT NOT NULL,"
+                    + " state TEXT NOT NULL,"
+                    + " planned_at_ms INTEGER NOT NULL,"
+                    + " max_rows_per_file INTEGER NOT NULL,"
+                    + " committed_at_ms INTEGER NOT NULL DEFAULT 0,"
+                    + " batches INTEGER NOT NULL DEFAULT 0,"
+                    + " events INTEGER NOT NULL DEFAULT 0,"
+                    + " duplicates INTEGER NOT NULL DEFAULT 0,"
+                    + " files INTEGER NOT NULL DEFAULT 0,"
+                    + " bytes INTEGER NOT NULL DEFAULT 0)",
+            "CREATE INDEX rollup_runs_by_state ON rollup_runs(state, table_name, id)",
+            // The event ids a committed run kept, one compressed sorted list per run: the seen-id index.
+            "CREATE TABLE run_ids ("
+                    + " run_id INTEGER PRIMARY KEY,"
+                    + " table_name TEXT NOT NULL,"
+                    + " committed_at_ms INTEGER NOT NULL,"
+                    + " id_count INTEGER NOT NULL,"
+                    + " ids BLOB NOT NULL)",
+            "CREATE INDEX run_ids_by_age ON run_ids(table_name, committed_at_ms)",
+            "CREATE INDEX batches_by_run ON batches(run_id)");
 
     private final Path file;
     private final Handle handle;
@@ -73,6 +97,11 @@ public final class BatchIndex implements Closeable {
 
     public Path file() {
         return file;
+    }
+
+    /** The rollup's state in this database (same connection, so one transaction can span both). */
+    public RollupLedger rollupLedger() {
+        return new RollupLedger(this, handle);
     }
 
     /** Records a new open batch and returns its id (ids only grow). */
@@ -139,6 +168,10 @@ public final class BatchIndex implements Closeable {
 
     private static BatchRecord toRecord(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws java.sql.SQLException {
+        return toBatchRecord(rs);
+    }
+
+    static BatchRecord toBatchRecord(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new BatchRecord(rs.getLong("id"), rs.getString("table_name"), BatchState.valueOf(rs.getString("state")),
                 rs.getLong("created_at_ms"), rs.getLong("sealed_at_ms"), rs.getLong("bytes"), rs.getLong("frames"),
                 rs.getLong("events"));

@@ -1,0 +1,63 @@
+package io.gravix.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dropwizard.servlets.tasks.Task;
+import io.gravix.rollup.RollupService;
+import io.gravix.rollup.RunSummary;
+import io.gravix.spool.Spool;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code POST /tasks/rollup-now}: seals the open spool files (unless {@code seal=false})
+ * and rolls up everything sealed, synchronously; answers with the totals and each run.
+ */
+public final class RollupNowTask extends Task {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Spool spool;
+    private final RollupService rollup;
+
+    public RollupNowTask(Spool spool, RollupService rollup) {
+        super("rollup-now");
+        this.spool = requireNonNull(spool, "spool is null");
+        this.rollup = requireNonNull(rollup, "rollup is null");
+    }
+
+    @Override
+    public void execute(Map<String, List<String>> parameters, PrintWriter output) throws Exception {
+        boolean seal = !parameters.getOrDefault("seal", List.of("true")).contains("false");
+        if (seal) {
+            spool.sealAll().get(30, TimeUnit.SECONDS);
+        }
+        List<RunSummary> runs = rollup.rollupNow();
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("runs", runs.size())
+                .put("batches", runs.stream().mapToLong(RunSummary::batches).sum())
+                .put("events", runs.stream().mapToLong(RunSummary::events).sum())
+                .put("duplicates", runs.stream().mapToLong(RunSummary::duplicates).sum())
+                .put("files", runs.stream().mapToLong(RunSummary::files).sum())
+                .put("bytes", runs.stream().mapToLong(RunSummary::bytes).sum());
+        ArrayNode deadLettered = answer.putArray("deadLettered");
+        runs.forEach(r -> r.deadLettered().forEach(deadLettered::add));
+        ArrayNode details = answer.putArray("details");
+        for (RunSummary r : runs) {
+            ObjectNode run = details.addObject()
+                    .put("run", r.runId())
+                    .put("table", r.table())
+                    .put("batches", r.batches())
+                    .put("events", r.events())
+                    .put("duplicates", r.duplicates())
+                    .put("bytes", r.bytes());
+            ArrayNode keys = run.putArray("files");
+            r.keys().forEach(keys::add);
+        }
+        output.println(JSON.writeValueAsString(answer));
+    }
+}

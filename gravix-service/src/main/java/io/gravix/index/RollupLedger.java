@@ -1,0 +1,171 @@
+package io.gravix.index;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The rollup's bookkeeping in the batch index database, on the index's connection and
+ * under its lock, so that committing a run — its outcome, its batches and its event ids —
+ * is one SQLite transaction.
+ *
+ * <p>Life of a run: {@link #planRun} records it (state PLANNED) together with the sealed
+ * batches it takes; {@link #commitRun} marks it COMMITTED, its batches ROLLED_UP and stores
+ * its ids. Until then the plan is the only trace of it, and a crash at any point leaves a
+ * PLANNED run that {@link #pendingRun} hands back for re-execution.
+ */
+public final class RollupLedger {
+    private final Object lock;
+    private final Handle handle;
+
+    RollupLedger(Object lock, Handle handle) {
+        this.lock = lock;
+        this.handle = handle;
+    }
+
+    /** The oldest PLANNED (started, not committed) run of {@code table}, if any. */
+    public Optional<PlannedRun> pendingRun(String table) {
+        synchronized (lock) {
+            return handle.createQuery("SELECT * FROM rollup_runs WHERE state = 'PLANNED' AND table_name = :t ORDER BY id LIMIT 1")
+                    .bind("t", table)
+                    .map((rs, ctx) -> new PlannedRun(rs.getLong("id"), rs.getString("table_name"),
+                            rs.getLong("planned_at_ms"), rs.getInt("max_rows_per_file")))
+                    .findOne();
+        }
+    }
+
+    /**
+     * Plans a run over the oldest sealed, unplanned batches of {@code table}: as many as
+     * fit in {@code maxBytes} of spool, but at least one. Empty when there is nothing to do.
+     */
+    public Optional<PlannedRun> planRun(String table, long maxBytes, int maxRowsPerFile, long nowMillis) {
+        synchronized (lock) {
+            return handle.inTransaction(h -> {
+                List<BatchRecord> candidates = h.createQuery(
+                                "SELECT * FROM batches WHERE state = 'SEALED' AND run_id IS NULL AND table_name = :t ORDER BY id")
+                        .bind("t", table)
+                        .map((rs, ctx) -> BatchIndex.toBatchRecord(rs))
+                        .list();
+                if (candidates.isEmpty()) {
+                    return Optional.<PlannedRun>empty();
+                }
+                long runId = h.createUpdate("INSERT INTO rollup_runs(table_name, state, planned_at_ms, max_rows_per_file)"
+                                + " VALUES (:t, 'PLANNED', :now, :rows)")
+                        .bind("t", table)
+                        .bind("now", nowMillis)
+                        .bind("rows", maxRowsPerFile)
+                        .executeAndReturnGeneratedKeys("id")
+                        .mapTo(Long.class)
+                        .one();
+                long bytes = 0;
+                for (BatchRecord b : candidates) {
+                    if (bytes > 0 && bytes + b.bytes() > maxBytes) {
+                        break;
+                    }
+                    bytes += b.bytes();
+                    h.createUpdate("UPDATE batches SET run_id = :r WHERE id = :id").bind("r", runId).bind("id", b.id()).execute();
+                }
+                return Optional.of(new PlannedRun(runId, table, nowMillis, maxRowsPerFile));
+            });
+        }
+    }
+
+    /** The batches of a run still to be read, oldest first (dead-lettered ones have left it). */
+    public List<BatchRecord> batchesOf(long runId) {
+        synchronized (lock) {
+            return handle.createQuery("SELECT * FROM batches WHERE run_id = :r AND state = 'SEALED' ORDER BY id")
+                    .bind("r", runId)
+                    .map((rs, ctx) -> BatchIndex.toBatchRecord(rs))
+                    .list();
+        }
+    }
+
+    /** Takes an unreadable batch out of its run: its file is now in the dead-letter queue. */
+    public void deadLetter(long batchId) {
+        synchronized (lock) {
+            handle.createUpdate("UPDATE batches SET state = 'DEAD_LETTERED', run_id = NULL WHERE id = :id")
+                    .bind("id", batchId)
+                    .execute();
+        }
+    }
+
+    /**
+     * Commits a run in one transaction: the run COMMITTED with its figures, its batches
+     * ROLLED_UP, its kept ids stored; and, because the same transaction is the only
+     * writer of the seen-id index, the ids of runs committed before
+     * {@code pruneCommittedBeforeMillis} are dropped (with their run and batch rows).
+     */
+    public void commitRun(CommittedRun run, String table, long pruneCommittedBeforeMillis) {
+        synchronized (lock) {
+            handle.useTransaction(h -> {
+                int updated = h.createUpdate("UPDATE rollup_runs SET state = 'COMMITTED', committed_at_ms = :c, batches = :b,"
+                                + " events = :e, duplicates = :d, files = :f, bytes = :by WHERE id = :id AND state = 'PLANNED'")
+                        .bind("c", run.committedAtMillis())
+                        .bind("b", run.batches())
+                        .bind("e", run.events())
+                        .bind("d", run.duplicates())
+                        .bind("f", run.files())
+                        .bind("by", run.bytes())
+                        .bind("id", run.runId())
+                        .execute();
+                if (updated != 1) {
+                    throw new IllegalStateException("rollup run " + run.runId() + " is not a planned run");
+                }
+                h.createUpdate("UPDATE batches SET state = 'ROLLED_UP' WHERE run_id = :r AND state = 'SEALED'")
+                        .bind("r", run.runId())
+                        .execute();
+                h.createUpdate("INSERT INTO run_ids(run_id, table_name, committed_at_ms, id_count, ids) VALUES (:r, :t, :c, :n, :ids)")
+                        .bind("r", run.runId())
+                        .bind("t", table)
+                        .bind("c", run.committedAtMillis())
+                        .bind("n", run.idCount())
+                        .bind("ids", run.idsBlob())
+                        .execute();
+                h.createUpdate("DELETE FROM run_ids WHERE table_name = :t AND committed_at_ms < :cut")
+                        .bind("t", table)
+                        .bind("cut", pruneCommittedBeforeMillis)
+                        .execute();
+                h.createUpdate("DELETE FROM batches WHERE state = 'ROLLED_UP' AND table_name = :t AND run_id IN"
+                                + " (SELECT id FROM rollup_runs WHERE table_name = :t AND state = 'COMMITTED' AND committed_at_ms < :cut)")
+                        .bind("t", table)
+                        .bind("cut", pruneCommittedBeforeMillis)
+                        .execute();
+                h.createUpdate("DELETE FROM rollup_runs WHERE table_name = :t AND state = 'COMMITTED' AND committed_at_ms < :cut")
+                        .bind("t", table)
+                        .bind("cut", pruneCommittedBeforeMillis)
+                        .execute();
+            });
+        }
+    }
+
+    /** Every stored run-id entry of {@code table}, oldest first: what the seen-id index is built from. */
+    public List<RunIds> runIds(String table) {
+        synchronized (lock) {
+            return handle.createQuery("SELECT run_id, committed_at_ms, ids FROM run_ids WHERE table_name = :t ORDER BY run_id")
+                    .bind("t", table)
+                    .map((rs, ctx) -> new RunIds(rs.getLong(1), rs.getLong(2), rs.getBytes(3)))
+                    .list();
+        }
+    }
+
+    /** The stored id entry of one run, empty once pruned (or never committed). */
+    public Optional<RunIds> runIds(long runId) {
+        synchronized (lock) {
+            return handle.createQuery("SELECT run_id, committed_at_ms, ids FROM run_ids WHERE run_id = :r")
+                    .bind("r", runId)
+                    .map((rs, ctx) -> new RunIds(rs.getLong(1), rs.getLong(2), rs.getBytes(3)))
+                    .findOne();
+        }
+    }
+
+    /** The state of a batch, empty when it has no row (never existed, or pruned). */
+    public Optional<BatchState> batchState(long batchId) {
+        synchronized (lock) {
+            return handle.createQuery("SELECT state FROM batches WHERE id = :id")
+                    .bind("id", batchId)
+                    .mapTo(String.class)
+                    .findOne()
+                    .map(BatchState::valueOf);
+        }
+    }
+}

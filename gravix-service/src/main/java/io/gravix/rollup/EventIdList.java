@@ -1,0 +1,65 @@
+package io.gravix.rollup;
+
+import com.github.luben.zstd.Zstd;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The stored form of a run's kept event ids (one blob per run in the seen-id index):
+ * the ids sorted, each as a varint byte length and its UTF-8 bytes, the whole ZSTD
+ * compressed behind a 4-byte big-endian uncompressed length. Sorted ids share long
+ * prefixes, so a blob costs a few bytes per id.
+ */
+final class EventIdList {
+    private EventIdList() {}
+
+    /** Encodes {@code sortedIds}, which must be sorted ({@link String#compareTo}). */
+    static byte[] encode(String[] sortedIds) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sortedIds.length * 24 + 16);
+        for (String id : sortedIds) {
+            byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+            int n = utf8.length;
+            while ((n & ~0x7f) != 0) {
+                out.write((n & 0x7f) | 0x80);
+                n >>>= 7;
+            }
+            out.write(n);
+            out.write(utf8, 0, utf8.length);
+        }
+        byte[] raw = out.toByteArray();
+        byte[] compressed = Zstd.compress(raw, 3);
+        byte[] blob = new byte[4 + compressed.length];
+        blob[0] = (byte) (raw.length >>> 24);
+        blob[1] = (byte) (raw.length >>> 16);
+        blob[2] = (byte) (raw.length >>> 8);
+        blob[3] = (byte) raw.length;
+        System.arraycopy(compressed, 0, blob, 4, compressed.length);
+        return blob;
+    }
+
+    /** The sorted ids of a blob made by {@link #encode}. */
+    static String[] decode(byte[] blob) {
+        int rawLength = ((blob[0] & 0xff) << 24) | ((blob[1] & 0xff) << 16) | ((blob[2] & 0xff) << 8) | (blob[3] & 0xff);
+        byte[] raw = Zstd.decompress(Arrays.copyOfRange(blob, 4, blob.length), rawLength);
+        String[] ids = new String[16];
+        int count = 0;
+        int pos = 0;
+        while (pos < raw.length) {
+            int n = 0;
+            int shift = 0;
+            int b;
+            do {
+                b = raw[pos++] & 0xff;
+                n |= (b & 0x7f) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0);
+            if (count == ids.length) {
+                ids = Arrays.copyOf(ids, ids.length * 2);
+            }
+            ids[count++] = new String(raw, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+        }
+        return Arrays.copyOf(ids, count);
+    }
+}

@@ -1,0 +1,26 @@
+package io.gravix.rollup;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * An hour of event time (UTC), the lake's partition: {@code dt=YYYY-MM-DD/hour=HH}.
+ * Represented by its hour number since the epoch, which sorts like the time.
+ */
+final class LakePartition {
+    private static final long MICROS_PER_HOUR = 3_600_000_000L;
+
+    private LakePartition() {}
+
+    /** The partition (hours since the epoch) of an event at {@code epochMicros}. */
+    static long hourOf(long epochMicros) {
+        return Math.floorDiv(epochMicros, MICROS_PER_HOUR);
+    }
+
+    /** The object key of file {@code n} of run {@code runId} in partition {@code hour} of {@code table}. */
+    static String key(String table, long hour, long runId, int n) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(hour * 3600, 0, ZoneOffset.UTC);
+        return String.format("%s/dt=%04d-%02d-%02d/hour=%02d/part-%d-%d.parquet",
+                table, t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), runId, n);
+    }
+}

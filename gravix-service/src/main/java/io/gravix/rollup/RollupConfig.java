@@ -1,0 +1,74 @@
+package io.gravix.rollup;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDataSize;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code rollup:} block. The defaults favour freshness: with the spool's 10 s
+ * {@code maxFileAge}, an acknowledged event is in the lake within about 20 s.
+ */
+public final class RollupConfig {
+    /** Roll up whatever is sealed this often. */
+    @NotNull
+    @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
+    private Duration interval = Duration.seconds(10);
+
+    /** Roll up at once, without waiting for the interval, when this much sealed spool waits. */
+    @NotNull
+    @MinDataSize(1)
+    private DataSize backlogThreshold = DataSize.mebibytes(256);
+
+    /**
+     * One run takes sealed batches up to this much spool (at least one batch). A run
+     * holds its rows in memory to sort them: about 3–4 bytes of heap per spool byte.
+     */
+    @NotNull
+    @MinDataSize(1)
+    private DataSize maxRunBytes = DataSize.mebibytes(64);
+
+    /** A Parquet file holds at most this many rows; a larger partition of a run is split (sorted ranges). */
+    @Min(1)
+    private int maxRowsPerFile = 1_000_000;
+
+    /** Parquet files of one run written (and put) in parallel. */
+    @Min(1)
+    @Max(64)
+    private int writerThreads = 2;
+
+    /** How long a kept event id is remembered, so a retry within it is dropped as a duplicate. */
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    private Duration dedupeWindow = Duration.days(7);
+
+    @JsonProperty
+    public Duration getInterval() { return interval; }
+    @JsonProperty
+    public void setInterval(Duration v) { interval = v; }
+    @JsonProperty
+    public DataSize getBacklogThreshold() { return backlogThreshold; }
+    @JsonProperty
+    public void setBacklogThreshold(DataSize v) { backlogThreshold = v; }
+    @JsonProperty
+    public DataSize getMaxRunBytes() { return maxRunBytes; }
+    @JsonProperty
+    public void setMaxRunBytes(DataSize v) { maxRunBytes = v; }
+    @JsonProperty
+    public int getMaxRowsPerFile() { return maxRowsPerFile; }
+    @JsonProperty
+    public void setMaxRowsPerFile(int v) { maxRowsPerFile = v; }
+    @JsonProperty
+    public int getWriterThreads() { return writerThreads; }
+    @JsonProperty
+    public void setWriterThreads(int v) { writerThreads = v; }
+    @JsonProperty
+    public Duration getDedupeWindow() { return dedupeWindow; }
+    @JsonProperty
+    public void setDedupeWindow(Duration v) { dedupeWindow = v; }
+}

@@ -1,0 +1,165 @@
+package io.gravix.rollup;
+
+import static java.util.Objects.requireNonNull;
+
+import io.dropwizard.lifecycle.Managed;
+import io.gravix.dlq.DeadLetterQueue;
+import io.gravix.index.BacklogStats;
+import io.gravix.index.BatchIndex;
+import io.gravix.spool.Table;
+import io.gravix.store.ObjectStore;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rollup scheduler (a Dropwizard {@link Managed}). One thread runs every rollup, so
+ * runs never overlap: each second it checks the sealed backlog and rolls up every table
+ * until nothing sealed is left when the interval has passed since the last rollup, when
+ * the backlog passed its threshold, or at once after a start (a run planned before a
+ * crash is re-executed first). {@link #rollupNow()} (the {@code rollup-now} task) queues a
+ * rollup on the same thread and waits for it.
+ *
+ * <p>A failed run (store unreachable, disk full) is logged and counted; it stays planned
+ * and is re-executed with the same keys one interval later.
+ */
+public final class RollupService implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(RollupService.class);
+
+    private final RollupConfig config;
+    private final BatchIndex index;
+    private final Path workDirectory;
+    private final Clock clock;
+    private final RollupMetrics metrics;
+    private final List<TableRollup<?>> tables = new ArrayList<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("rollup"));
+    private final ExecutorService writers;
+    private volatile long nextDueMillis;
+    private volatile boolean stopping;
+
+    /**
+     * @param spoolDirectories each table's spool directory
+     * @param workDirectory where Parquet files are written before they are put
+     */
+    public RollupService(RollupConfig config, BatchIndex index, Function<Table, Path> spoolDirectories, Path workDirectory,
+                         ObjectStore store, DeadLetterQueue deadLetters, Clock clock, PrometheusRegistry registry,
+                         CrashPoints crashPoints) {
+        this.config = requireNonNull(config, "config is null");
+        this.index = requireNonNull(index, "index is null");
+        this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.metrics = new RollupMetrics(registry, this::lagSeconds);
+        this.writers = Executors.newFixedThreadPool(config.getWriterThreads(), named("rollup-writer"));
+        for (Table table : Table.values()) {
+            TableRollup.Context ctx = new TableRollup.Context(index.rollupLedger(), spoolDirectories.apply(table), workDirectory,
+                    store, deadLetters, writers, metrics, config, clock, crashPoints);
+            tables.add(new TableRollup<>(LakeTable.of(table), ctx));
+        }
+    }
+
+    @Override
+    public void start() throws IOException {
+        Files.createDirectories(workDirectory);
+        try (Stream<Path> leftovers = Files.list(workDirectory)) {
+            for (Path p : leftovers.toList()) {
+                Files.deleteIfExists(p); // half-written Parquet files of a run that will be re-executed
+            }
+        }
+        for (TableRollup<?> table : tables) {
+            table.start();
+        }
+        nextDueMillis = clock.millis();
+        scheduler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        stopping = true;
+        scheduler.shutdown();
+        if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+            LOG.warn("rollup: a run did not finish within 30 s of shutdown; it is re-executed at the next start");
+            scheduler.shutdownNow();
+        }
+        writers.shutdownNow();
+    }
+
+    /** Rolls up everything sealed now, on the rollup thread, and returns what each run did. */
+    public List<RunSummary> rollupNow() throws IOException, InterruptedException {
+        try {
+            return scheduler.submit(this::rollupAll).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private void tick() {
+        try {
+            BacklogStats backlog = index.sealedBacklog();
+            boolean due = clock.millis() >= nextDueMillis || backlog.bytes() >= config.getBacklogThreshold().toBytes();
+            if (backlog.batches() > 0 && due) {
+                rollupAll();
+            }
+        } catch (Exception e) {
+            // Logged and counted in rollupAll; the planned run is re-executed next time.
+        }
+    }
+
+    private List<RunSummary> rollupAll() throws IOException, InterruptedException {
+        nextDueMillis = clock.millis() + config.getInterval().toMilliseconds();
+        List<RunSummary> runs = new ArrayList<>();
+        for (TableRollup<?> table : tables) {
+            while (!stopping) {
+                Optional<RunSummary> run;
+                try {
+                    run = table.runOnce();
+                } catch (IOException | RuntimeException e) {
+                    metrics.runs.labelValues("failure").inc();
+                    LOG.error("rollup of {} failed; its planned run is re-executed in {}", table.name(), config.getInterval(), e);
+                    throw e;
+                }
+                if (run.isEmpty()) {
+                    break;
+                }
+                runs.add(run.get());
+                metrics.runs.labelValues("success").inc();
+                metrics.lastSuccess.set(clock.millis() / 1000.0);
+            }
+        }
+        return runs;
+    }
+
+    private double lagSeconds() {
+        BacklogStats b = index.sealedBacklog();
+        return b.batches() == 0 ? 0 : Math.max(0, clock.millis() - b.oldestSealedAtMillis()) / 1000.0;
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

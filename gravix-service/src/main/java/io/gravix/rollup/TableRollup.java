@@ -1,0 +1,281 @@
+package io.gravix.rollup;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gravix.dlq.DeadLetterQueue;
+import io.gravix.index.BatchRecord;
+import io.gravix.index.BatchState;
+import io.gravix.index.CommittedRun;
+import io.gravix.index.PlannedRun;
+import io.gravix.index.RollupLedger;
+import io.gravix.index.RunIds;
+import io.gravix.spool.SpoolFile;
+import io.gravix.store.ObjectStore;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rolls up one table, one run at a time (DESIGN.md §6).
+ *
+ * <p>A run: (1) is planned in SQLite with the sealed batches it takes, or — after a
+ * crash — is the planned run found there; (2) reads its batches whole, moving an
+ * unreadable one to the dead-letter queue and out of the run; (3) drops every event
+ * whose id this run or a committed run already kept; (4) splits the rest by event hour,
+ * sorts each hour ({@link RowOrder}) and cuts it into files of at most the run's
+ * {@code maxRowsPerFile} rows, named {@code part-<run>-<n>}; (5) writes and puts the
+ * files; (6) commits the run, its batches and its kept ids in one SQLite transaction;
+ * (7) deletes the batches' spool files.
+ *
+ * <p>Why re-execution is exactly-once: steps 2–5 are a function of the planned batches
+ * and the committed seen ids, neither of which changes until step 6 (pruning happens
+ * only inside a commit), so a re-executed run produces the same rows in the same files
+ * under the same keys, and its puts overwrite what a crashed attempt left. Until step 6
+ * nothing refers to the run's files as done; after it, the batches are ROLLED_UP and a
+ * spool file left behind by a crash before step 7 is deleted at the next start.
+ */
+final class TableRollup<E> {
+    private static final Logger LOG = LoggerFactory.getLogger(TableRollup.class);
+
+    /** What a rollup run needs besides its table. */
+    record Context(RollupLedger ledger, Path spoolDirectory, Path workDirectory, ObjectStore store, DeadLetterQueue deadLetters,
+                   ExecutorService writers, RollupMetrics metrics, RollupConfig config, Clock clock, CrashPoints crashPoints) {}
+
+    private final LakeTable<E> table;
+    private final Context ctx;
+    private final SeenIds seen;
+
+    TableRollup(LakeTable<E> table, Context ctx) {
+        this.table = requireNonNull(table, "table is null");
+        this.ctx = requireNonNull(ctx, "ctx is null");
+        this.seen = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(),
+                runId -> ctx.ledger().runIds(runId).map(r -> EventIdList.decode(r.blob())));
+    }
+
+    String name() {
+        return table.name();
+    }
+
+    /** Start-up: loads the seen-id index and deletes spool files a crash left behind after their run committed. */
+    void start() throws IOException {
+        for (RunIds r : ctx.ledger().runIds(name())) {
+            seen.add(r.runId(), r.committedAtMillis(), EventIdList.decode(r.blob()));
+        }
+        int deleted = 0;
+        try (Stream<Path> files = Files.list(ctx.spoolDirectory())) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sealed")).sorted().toList()) {
+                long batchId = Long.parseLong(file.getFileName().toString().substring(0, 12));
+                if (ctx.ledger().batchState(batchId).orElse(null) == BatchState.ROLLED_UP) {
+                    Files.delete(file);
+                    deleted++;
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new IOException("unexpected spool file name in " + ctx.spoolDirectory(), e);
+        }
+        if (deleted > 0) {
+            fsyncDirectory(ctx.spoolDirectory());
+            LOG.info("rollup of {}: deleted {} spool files whose run had committed before a crash", name(), deleted);
+        }
+        LOG.info("rollup of {}: seen-id index holds {} ids", name(), seen.size());
+    }
+
+    /** Runs the pending run, or plans and runs the next one; empty when no sealed batch waits. */
+    Optional<RunSummary> runOnce() throws IOException, InterruptedException {
+        Optional<PlannedRun> pending = ctx.ledger().pendingRun(name());
+        PlannedRun plan;
+        if (pending.isPresent()) {
+            plan = pending.get();
+            LOG.info("rollup of {}: re-executing planned run {}", name(), plan.id());
+        } else {
+            Optional<PlannedRun> planned = ctx.ledger().planRun(name(), ctx.config().getMaxRunBytes().toBytes(),
+                    ctx.config().getMaxRowsPerFile(), ctx.clock().millis());
+            if (planned.isEmpty()) {
+                return Optional.empty();
+            }
+            plan = planned.get();
+            ctx.crashPoints().reached(CrashPoint.PLANNED);
+        }
+        return Optional.of(execute(plan));
+    }
+
+    private RunSummary execute(PlannedRun plan) throws IOException, InterruptedException {
+        List<String> deadLettered = new ArrayList<>();
+        Set<String> kept = new HashSet<>();
+        Map<Long, List<EventRow<E>>> hours = new HashMap<>();
+        List<Path> rolledUpFiles = new ArrayList<>();
+        long duplicates = 0;
+        for (BatchRecord batch : ctx.ledger().batchesOf(plan.id())) {
+            Path file = ctx.spoolDirectory().resolve(SpoolFile.sealedName(batch.id()));
+            List<LakeTable.Frame<E>> frames = readOrDeadLetter(batch, file, deadLettered);
+            if (frames == null) {
+                continue;
+            }
+            rolledUpFiles.add(file);
+            for (LakeTable.Frame<E> frame : frames) {
+                for (E event : frame.events()) {
+                    String id = table.eventId(event);
+                    if (kept.contains(id) || seen.contains(id)) {
+                        duplicates++;
+                        continue;
+                    }
+                    kept.add(id);
+                    long hour = LakePartition.hourOf(ParquetSchemas.epochMicros(table.timestamp(event)));
+                    hours.computeIfAbsent(hour, h -> new ArrayList<>())
+                            .add(new EventRow<>(event, frame.source(), frame.ingestedAtMicros(), batch.id()));
+                }
+            }
+        }
+        List<FileJob<E>> jobs = planFiles(plan, hours);
+        hours.clear();
+        long bytes = writeAndPut(jobs);
+        ctx.crashPoints().reached(CrashPoint.ALL_FILES_PUT);
+
+        String[] ids = kept.toArray(new String[0]);
+        kept.clear();
+        Arrays.parallelSort(ids);
+        long now = ctx.clock().millis();
+        long pruneBefore = now - ctx.config().getDedupeWindow().toMilliseconds();
+        ctx.ledger().commitRun(new CommittedRun(plan.id(), now, rolledUpFiles.size(), ids.length, duplicates, jobs.size(), bytes,
+                EventIdList.encode(ids), ids.length), name(), pruneBefore);
+        seen.add(plan.id(), now, ids);
+        seen.prune(pruneBefore);
+        ctx.metrics().events.labelValues(name()).inc(ids.length);
+        ctx.metrics().duplicates.labelValues(name()).inc(duplicates);
+        ctx.crashPoints().reached(CrashPoint.COMMITTED);
+
+        for (Path file : rolledUpFiles) {
+            Files.deleteIfExists(file);
+        }
+        if (!rolledUpFiles.isEmpty()) {
+            fsyncDirectory(ctx.spoolDirectory());
+        }
+        RunSummary summary = new RunSummary(plan.id(), name(), rolledUpFiles.size(), ids.length, duplicates, bytes,
+                jobs.stream().map(FileJob::key).toList(), deadLettered);
+        LOG.info("rollup of {}: run {} committed: {} batches, {} events, {} duplicates dropped, {} files, {} bytes{}",
+                name(), plan.id(), summary.batches(), summary.events(), duplicates, summary.files(), bytes,
+                deadLettered.isEmpty() ? "" : ", dead-lettered " + deadLettered);
+        return summary;
+    }
+
+    /** The frames of a batch's file, or null when the file is (now) in the dead-letter queue and out of the run. */
+    private List<LakeTable.Frame<E>> readOrDeadLetter(BatchRecord batch, Path file, List<String> deadLettered) throws IOException {
+        if (!Files.exists(file)) {
+            if (ctx.deadLetters().contains(table.table(), file)) {
+                // A crash came between moving it to the queue and recording that.
+                ctx.ledger().deadLetter(batch.id());
+                deadLettered.add(DeadLetterQueue.entryName(table.table(), file));
+                return null;
+            }
+            throw new IOException("spool file " + file + " of planned batch " + batch.id() + " is missing");
+        }
+        try {
+            return SpoolBatchReader.read(table, file);
+        } catch (SpoolBatchReader.Unreadable e) {
+            String entry = ctx.deadLetters().quarantine(table.table(), file, e.getMessage(), e.offset());
+            ctx.ledger().deadLetter(batch.id());
+            deadLettered.add(entry);
+            LOG.error("rollup of {}: moved unreadable spool file {} to the dead-letter queue as {}: {} (offset {})",
+                    name(), file, entry, e.getMessage(), e.offset());
+            return null;
+        }
+    }
+
+    /** One output file: a sorted slice of one hour's rows. */
+    private record FileJob<E>(String key, int number, EventRow<E>[] rows, int from, int to) {}
+
+    @SuppressWarnings("unchecked")
+    private List<FileJob<E>> planFiles(PlannedRun plan, Map<Long, List<EventRow<E>>> hours) {
+        List<FileJob<E>> jobs = new ArrayList<>();
+        int maxRows = plan.maxRowsPerFile();
+        int n = 0;
+        for (long hour : hours.keySet().stream().sorted().toList()) {
+            EventRow<E>[] rows = hours.get(hour).toArray(new EventRow[0]);
+            Arrays.parallelSort(rows, table.order());
+            for (int from = 0; from < rows.length; from += maxRows) {
+                jobs.add(new FileJob<>(LakePartition.key(name(), hour, plan.id(), n), n, rows, from, Math.min(rows.length, from + maxRows)));
+                n++;
+            }
+        }
+        return jobs;
+    }
+
+    /** Writes and puts every file, {@code writerThreads} at a time; returns the bytes put. */
+    private long writeAndPut(List<FileJob<E>> jobs) throws IOException, InterruptedException {
+        AtomicInteger puts = new AtomicInteger();
+        List<Future<Long>> futures = new ArrayList<>(jobs.size());
+        for (FileJob<E> job : jobs) {
+            futures.add(ctx.writers().submit(() -> {
+                long size = writeAndPut(job);
+                if (puts.incrementAndGet() == 1 && jobs.size() > 1) {
+                    ctx.crashPoints().reached(CrashPoint.FIRST_FILE_PUT);
+                }
+                return size;
+            }));
+        }
+        long bytes = 0;
+        try {
+            for (Future<Long> f : futures) {
+                bytes += f.get();
+            }
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        return bytes;
+    }
+
+    private long writeAndPut(FileJob<E> job) throws IOException {
+        long start = System.nanoTime();
+        Path temp = ctx.workDirectory().resolve(job.key().replace('/', '_'));
+        Files.deleteIfExists(temp);
+        try {
+            try (ParquetEventWriter<E> writer = table.openWriter(temp)) {
+                for (int i = job.from(); i < job.to(); i++) {
+                    writer.write(job.rows()[i]);
+                }
+            }
+            long size = Files.size(temp);
+            ctx.store().put(job.key(), temp);
+            ctx.metrics().writeDuration.labelValues(name()).observe((System.nanoTime() - start) / 1e9);
+            ctx.metrics().bytesWritten.inc(size);
+            return size;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}
