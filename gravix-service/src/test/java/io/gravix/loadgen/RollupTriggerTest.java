@@ -28,4 +28,14 @@ class RollupTriggerTest {
 
         assertThat(outcome).contains("/tasks/rollup-now failed").contains("waiting for the scheduled rollup");
     }
+
+    @Test
+    void theTasksAnswerIsShownAsItsTotals() {
+        String answer = "{\"runs\":2,\"batches\":3,\"events\":100000,\"duplicates\":5000,\"files\":4,\"bytes\":1583883,"
+                + "\"deadLettered\":[\"x\"],\"details\":[{\"run\":1,\"files\":[\"request_facts/dt=2026-11-29/hour=05/part-1-0.parquet\"]}]}";
+
+        assertThat(RollupTrigger.summary(answer))
+                .isEqualTo("2 runs, 100000 events, 5000 duplicates dropped, 4 files, 1583883 bytes, 1 dead-lettered");
+        assertThat(RollupTrigger.summary("not json")).isEqualTo("not json");
+    }
 }
