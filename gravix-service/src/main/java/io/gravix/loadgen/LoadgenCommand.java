@@ -78,8 +78,7 @@ public final class LoadgenCommand extends Command {
             report.print(lake.lakeTable(), System.out);
             System.out.flush();
             if (!report.passed()) {
-                throw new VerificationFailed(String.format("verification failed: %d missing, %d duplicated, %d unexpected",
-                        report.missing(), report.duplicated(), report.unexpected()));
+                throw new VerificationFailed(report.failure());
             }
         }
     }

@@ -28,9 +28,24 @@ record VerifyReport(String runTag, long expected, long rows, long found, long mi
         unexpectedExamples = List.copyOf(unexpectedExamples);
     }
 
-    /** Every acknowledged event is in the lake exactly once and nothing else carries this run's prefix. */
+    /**
+     * Every acknowledged event is in the lake exactly once and nothing else carries this
+     * run's prefix. A run without a single acknowledged event proves nothing, so it fails
+     * too (a wrong API key or a server that refuses everything must not pass a CI check).
+     */
     boolean passed() {
-        return missing == 0 && duplicated == 0 && unexpected == 0;
+        return expected > 0 && missing == 0 && duplicated == 0 && unexpected == 0;
+    }
+
+    /** Why the verification failed, in one line; null when it {@link #passed()}. */
+    String failure() {
+        if (passed()) {
+            return null;
+        }
+        if (expected == 0) {
+            return "verification failed: no event was acknowledged (202), so there is nothing to verify";
+        }
+        return String.format("verification failed: %d missing, %d duplicated, %d unexpected", missing, duplicated, unexpected);
     }
 
     VerifyReport afterWaiting(Duration waited) {
@@ -48,7 +63,7 @@ record VerifyReport(String runTag, long expected, long rows, long found, long mi
         examples("duplicated", duplicatedExamples, out);
         examples("unexpected", unexpectedExamples, out);
         out.println(passed() ? "  verify result   : OK, every acknowledged event is in the lake exactly once"
-                : "  verify result   : FAILED");
+                : expected == 0 ? "  verify result   : FAILED, no event was acknowledged" : "  verify result   : FAILED");
     }
 
     private static void examples(String what, List<String> ids, PrintStream out) {

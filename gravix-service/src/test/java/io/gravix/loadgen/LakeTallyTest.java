@@ -128,6 +128,18 @@ class LakeTallyTest {
     }
 
     @Test
+    void aRunWithoutAnyAcknowledgedEventFails() {
+        SentIds sent = new SentIds(10);
+        sent.record(0, 10, Answer.NOT_ACKNOWLEDGED); // e.g. every request got 401 or 503
+
+        VerifyReport report = tally(sent).report(0);
+
+        assertThat(report.missing() + report.duplicated() + report.unexpected()).isZero();
+        assertThat(report.passed()).isFalse();
+        assertThat(report.failure()).contains("no event was acknowledged");
+    }
+
+    @Test
     void aMillionEventsFitInBitSets() {
         SentIds sent = new SentIds(1_000_000);
         for (int first = 0; first < 1_000_000; first += 500) {

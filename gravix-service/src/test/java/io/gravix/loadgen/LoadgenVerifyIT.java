@@ -166,6 +166,19 @@ class LoadgenVerifyIT {
                 .contains("loadgen: verification failed: 1 missing, 1 duplicated, 1 unexpected");
     }
 
+    @Test
+    void aRunWhoseEventsWereAllRefusedFails() throws Exception {
+        Path dataDir = work.resolve(runTag);
+
+        LoadgenProcess.Result run = loadgen(localLake(dataDir), "1s", "--api-key", "not-a-key");
+
+        assertThat(run.exitStatus()).as("exit status; output:%n%s", run.output()).isEqualTo(1);
+        assertThat(run.output())
+                .contains("statuses {401=10}")
+                .contains("unacknowledged  : 1000")
+                .contains("loadgen: verification failed: no event was acknowledged");
+    }
+
     // --- S3 lake ----------------------------------------------------------------------------
 
     /** A new bucket; the environment that makes the shipped config.yml point at it, as it would for the server. */
