@@ -69,7 +69,8 @@ final class TableRollup<E> {
         this.table = requireNonNull(table, "table is null");
         this.ctx = requireNonNull(ctx, "ctx is null");
         this.seen = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(),
-                runId -> ctx.ledger().runIds(runId).map(r -> EventIdList.decode(r.blob())));
+                runId -> ctx.ledger().runIds(runId)
+                        .map(r -> new SeenIds.StoredRun(r.committedAtMillis(), EventIdList.decode(r.blob()))));
     }
 
     String name() {
