@@ -101,6 +101,10 @@ final class TableRollup<E> {
         LOG.info("rollup of {}: seen-id index holds {} ids", name(), seen.size());
     }
 
+    boolean hasPendingRun() {
+        return ctx.ledger().pendingRun(name()).isPresent();
+    }
+
     /** Runs the pending run, or plans and runs the next one; empty when no sealed batch waits. */
     Optional<RunSummary> runOnce() throws IOException, InterruptedException {
         Optional<PlannedRun> pending = ctx.ledger().pendingRun(name());

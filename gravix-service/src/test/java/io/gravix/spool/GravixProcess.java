@@ -69,8 +69,8 @@ public final class GravixProcess implements AutoCloseable {
         return start(dataDir, log, jvmOptions, Map.of());
     }
 
-    /** As {@link #start(Path, Path, List)}, with {@code environment} added to the child's (e.g. GRAVIX_STORE=s3). */
-    public static GravixProcess start(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> environment) throws IOException {
+    /** As {@link #start(Path, Path, List)}, with more environment variables (e.g. a crash point to stop at, GRAVIX_STORE=s3). */
+    public static GravixProcess start(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> extraEnv) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         for (int attempt = 1; ; attempt++) {
             int httpPort = freePort();
@@ -93,7 +93,7 @@ public final class GravixProcess implements AutoCloseable {
             env.put("GRAVIX_BIND_HOST", "127.0.0.1");
             env.put("GRAVIX_API_KEY", API_KEY);
             env.put("GRAVIX_ADMIN_TOKEN", ADMIN_TOKEN);
-            env.putAll(environment);
+            env.putAll(extraEnv);
             GravixProcess gravix = new GravixProcess(builder.start(), httpPort, adminPort, log);
             try {
                 gravix.awaitReady();
