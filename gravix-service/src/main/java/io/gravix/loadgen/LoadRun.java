@@ -14,6 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,15 +44,34 @@ public final class LoadRun {
     private final LoadgenOptions options;
     private final HttpClient client;
     private final String runId;
+    private final SentIds sentIds;
+    private volatile Instant eventsFrom;
 
     public LoadRun(LoadgenOptions options) {
         this.options = options;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        this.runId = "lg" + Long.toString(System.currentTimeMillis(), 36);
+        this.runId = options.runTag() != null ? options.runTag() : "lg" + Long.toString(System.currentTimeMillis(), 36);
+        this.sentIds = new SentIds(options.events());
+    }
+
+    /** The prefix of this run's event ids: {@code <run tag>-<n>}. */
+    String runTag() {
+        return runId;
+    }
+
+    /** Which events were sent and which acknowledged; complete once {@link #run()} returned. */
+    SentIds sentIds() {
+        return sentIds;
+    }
+
+    /** No event of the run has an older timestamp (set by {@link #run()}, before the bodies are made). */
+    Instant eventsFrom() {
+        return eventsFrom;
     }
 
     public Report run() throws Exception {
         long batches = (options.events() + options.batch() - 1) / options.batch();
+        eventsFrom = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         byte[][] bodies = prepareBodies(batches);
         int[] plan = SendPlan.of(bodies.length, options.duplicateRatio(), 31);
         long duplicateEvents = 0;
@@ -129,6 +150,7 @@ public final class LoadRun {
             if (status == 202) {
                 accepted.addAndGet(count);
             }
+            sentIds.record((long) b * options.batch(), count, status == 202 ? SentIds.Answer.ACKNOWLEDGED : SentIds.Answer.NOT_ACKNOWLEDGED);
         }
         connection.close();
     }

@@ -18,9 +18,13 @@ import java.net.URI;
  * @param rate events per second to aim for; 0 = as fast as the server answers
  * @param gzip whether bodies are gzip-compressed
  * @param duplicateRatio requests retried as a client would, as a share of all requests (0.05 = 5 %)
+ * @param runTag the prefix of the run's event ids ({@code <run tag>-<n>}), or null for a new one ({@code lg<time>})
  */
 public record LoadgenOptions(URI url, URI adminUrl, String apiKey, String table, String format, long events, int batch,
-                             int concurrency, double rate, boolean gzip, double duplicateRatio) {
+                             int concurrency, double rate, boolean gzip, double duplicateRatio, String runTag) {
+    /** Event ids allow {@code [A-Za-z0-9._:-]} (DESIGN.md); the run tag leaves room for {@code -<n>}. */
+    private static final java.util.regex.Pattern RUN_TAG = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
     public LoadgenOptions {
         requireNonNull(url, "url is null");
         requireNonNull(apiKey, "apiKey is null");
@@ -35,6 +39,9 @@ public record LoadgenOptions(URI url, URI adminUrl, String apiKey, String table,
         }
         if (!(duplicateRatio >= 0 && duplicateRatio <= 1)) {
             throw new IllegalArgumentException("--duplicate-ratio must be between 0 and 1");
+        }
+        if (runTag != null && !RUN_TAG.matcher(runTag).matches()) {
+            throw new IllegalArgumentException("--run-tag must be 1 to 100 characters of A-Z a-z 0-9 . _ : -");
         }
     }
 }

@@ -19,8 +19,12 @@ final class LakePartition {
 
     /** The object key of file {@code n} of run {@code runId} in partition {@code hour} of {@code table}. */
     static String key(String table, long hour, long runId, int n) {
+        return prefix(table, hour) + String.format("part-%d-%d.parquet", runId, n);
+    }
+
+    /** The key prefix of partition {@code hour} of {@code table}: {@code <table>/dt=YYYY-MM-DD/hour=HH/}. */
+    static String prefix(String table, long hour) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(hour * 3600, 0, ZoneOffset.UTC);
-        return String.format("%s/dt=%04d-%02d-%02d/hour=%02d/part-%d-%d.parquet",
-                table, t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), runId, n);
+        return String.format("%s/dt=%04d-%02d-%02d/hour=%02d/", table, t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
     }
 }

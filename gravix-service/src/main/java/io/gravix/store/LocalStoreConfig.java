@@ -38,4 +38,10 @@ public final class LocalStoreConfig implements StoreConfig {
         }
         return store;
     }
+
+    /** No housekeeping: the lake's temporary files belong to the server's puts. */
+    @Override
+    public LocalObjectStore buildReader(Path dataDir) {
+        return new LocalObjectStore(lakeDirectory(dataDir));
+    }
 }

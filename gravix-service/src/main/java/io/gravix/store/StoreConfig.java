@@ -33,4 +33,14 @@ public interface StoreConfig {
      * @param dataDir the configured {@code dataDir}, the base of a local lake by default
      */
     ObjectStore build(Path dataDir) throws IOException;
+
+    /**
+     * Builds a store for a process that only reads the lake a server writes
+     * ({@code loadgen --verify}): the same store as {@link #build}, without the start-up
+     * housekeeping, which belongs to the server (a reader must not remove the temporary
+     * files of the server's puts in progress).
+     */
+    default ObjectStore buildReader(Path dataDir) throws IOException {
+        return build(dataDir);
+    }
 }

@@ -35,13 +35,14 @@ import org.awaitility.core.TerminalFailureException;
  * The child's stdout and stderr go to a log file for debugging and for the
  * recovery report ({@link #tornBytesTruncated()}).
  */
-final class GravixProcess implements AutoCloseable {
+public final class GravixProcess implements AutoCloseable {
     /** The plain API key given as GRAVIX_API_KEY: a key named "default", the {@code source} of every event. */
-    static final String API_KEY = "crash-it-api-key";
+    public static final String API_KEY = "crash-it-api-key";
     static final String API_KEY_NAME = "default";
-    static final String ADMIN_TOKEN = "crash-it-admin-token";
     static final int EXIT_SIGKILL = 128 + 9;
-    static final int EXIT_SIGTERM = 128 + 15;
+    public static final int EXIT_SIGTERM = 128 + 15;
+    /** The plain admin token given as GRAVIX_ADMIN_TOKEN. */
+    public static final String ADMIN_TOKEN = "crash-it-admin-token";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final int START_ATTEMPTS = 3;
@@ -68,8 +69,8 @@ final class GravixProcess implements AutoCloseable {
         return start(dataDir, log, jvmOptions, Map.of());
     }
 
-    /** As {@link #start(Path, Path, List)}, with more environment variables (e.g. a crash point to stop at). */
-    static GravixProcess start(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> extraEnv) throws IOException {
+    /** As {@link #start(Path, Path, List)}, with more environment variables (e.g. a crash point to stop at, GRAVIX_STORE=s3). */
+    public static GravixProcess start(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> extraEnv) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         for (int attempt = 1; ; attempt++) {
             int httpPort = freePort();
@@ -120,7 +121,7 @@ final class GravixProcess implements AutoCloseable {
     }
 
     /** The jar Failsafe built ({@code -Dgravix.jar}); target/gravix.jar when run from an IDE in the module directory. */
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of(System.getProperty("gravix.jar", "target/gravix.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no Gravix jar at " + jar.toAbsolutePath() + ": run 'mvn package' first");
@@ -129,7 +130,7 @@ final class GravixProcess implements AutoCloseable {
     }
 
     /** The repository's config.yml ({@code -Dgravix.config}, set by the Failsafe configuration); ../config.yml otherwise. */
-    static Path config() {
+    public static Path config() {
         Path config = Path.of(System.getProperty("gravix.config", "../config.yml"));
         if (!Files.isRegularFile(config)) {
             throw new IllegalStateException("no config.yml at " + config.toAbsolutePath());
@@ -138,7 +139,7 @@ final class GravixProcess implements AutoCloseable {
     }
 
     /** Build output directory for logs and reports: the jar's directory. */
-    static Path targetDirectory() {
+    public static Path targetDirectory() {
         return jar().toAbsolutePath().getParent();
     }
 
@@ -148,11 +149,11 @@ final class GravixProcess implements AutoCloseable {
         }
     }
 
-    URI ingestBase() {
+    public URI ingestBase() {
         return URI.create("http://127.0.0.1:" + httpPort);
     }
 
-    URI adminUri(String path) {
+    public URI adminUri(String path) {
         return URI.create("http://127.0.0.1:" + adminPort + path);
     }
 
@@ -170,19 +171,19 @@ final class GravixProcess implements AutoCloseable {
     }
 
     /** SIGTERM: Dropwizard's shutdown hook stops Jetty and then the managed objects. Returns at once. */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
     /** Waits for the process to end (it has been signalled) and returns its exit status. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("Gravix (pid " + pid() + ") did not exit within " + timeout + "; see " + log.toAbsolutePath());
         }
         return process.exitValue();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
