@@ -41,7 +41,7 @@ class GracefulShutdownIT {
     void sigtermMidLoadKeepsEveryAcknowledgedRequestAndSealsTheSpool(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dataDir)
             throws Exception {
         Path log = GravixProcess.targetDirectory().resolve("graceful-shutdown-it").resolve("gravix.log");
-        GravixProcess gravix = GravixProcess.start(dataDir, log, List.of());
+        GravixProcess gravix = GravixProcess.start(dataDir, log, List.of("-Ddw.rollup.interval=1h")) /* spool read after the stop */;
         IngestLoad load = new IngestLoad(new IngestClient(gravix.ingestBase()), THREADS, "graceful", 42);
         int exitStatus;
         try {
@@ -108,7 +108,7 @@ class GracefulShutdownIT {
     @Test
     void requestsCutOrRefusedByTheStopAreToldToRetry(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dataDir) throws Exception {
         Path log = GravixProcess.targetDirectory().resolve("graceful-shutdown-it").resolve("gravix-cut.log");
-        GravixProcess gravix = GravixProcess.start(dataDir, log, List.of());
+        GravixProcess gravix = GravixProcess.start(dataDir, log, List.of("-Ddw.rollup.interval=1h")) /* spool read after the stop */;
         byte[] body = EventJsonWriter.requestFactsArray(TestEvents.requestFacts("cut", 3));
         String uploadAnswer;
         String lateAnswer;

@@ -65,6 +65,13 @@ class SpoolCrashIT {
         }
     }
 
+    /** These tests read the spool as the crash left it: keep the rollup from taking it away (RollupCrashIT covers that). */
+    private static List<String> spoolOnly(List<String> jvmOptions) {
+        List<String> options = new java.util.ArrayList<>(jvmOptions);
+        options.add("-Ddw.rollup.interval=1h");
+        return options;
+    }
+
     static Stream<KillPoint> killPoints() {
         return Stream.of(
                 new KillPoint("at-start-of-load", 0, List.of()),
@@ -83,7 +90,7 @@ class SpoolCrashIT {
         Path logs = GravixProcess.targetDirectory().resolve("crash-it").resolve(point.name());
 
         // 1. Load, and SIGKILL at the kill point.
-        GravixProcess gravix = GravixProcess.start(dataDir, logs.resolve("1-loaded-then-killed.log"), point.jvmOptions());
+        GravixProcess gravix = GravixProcess.start(dataDir, logs.resolve("1-loaded-then-killed.log"), spoolOnly(point.jvmOptions()));
         IngestLoad load = new IngestLoad(new IngestClient(gravix.ingestBase()), THREADS, point.name(), point.name().hashCode());
         try {
             Runnable kill = () -> {
@@ -127,7 +134,7 @@ class SpoolCrashIT {
         List<SentRequest> fresh = new ArrayList<>();
         long tornBytesTruncated;
         SpoolSnapshot recovered;
-        GravixProcess restarted = GravixProcess.start(dataDir, logs.resolve("2-restarted.log"), point.jvmOptions());
+        GravixProcess restarted = GravixProcess.start(dataDir, logs.resolve("2-restarted.log"), spoolOnly(point.jvmOptions()));
         try {
             recovered = SpoolSnapshot.read(dataDir);
             recovered.assertAllSealedAndClean();
