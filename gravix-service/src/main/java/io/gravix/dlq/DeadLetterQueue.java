@@ -157,7 +157,8 @@ public final class DeadLetterQueue {
         }
     }
 
-    private Optional<DeadLetterEntry> entryOf(Path file) throws IOException {
+    /** The entry whose data file is {@code file}; empty when it is not an entry's or is gone (purged while listing). */
+    Optional<DeadLetterEntry> entryOf(Path file) throws IOException {
         String name = file.getFileName().toString();
         Optional<Table> table = tableOf(name);
         if (table.isEmpty()) {

@@ -98,6 +98,13 @@ class DeadLetterQueueTest {
     }
 
     @Test
+    void anEntryPurgedWhileTheQueueIsListedIsLeftOut() throws Exception {
+        DeadLetterEntry entry = quarantined(Table.REQUEST_FACTS, facts("p", 1));
+        fx.queue.purge(entry);
+        assertThat(fx.queue.entryOf(entry.file())).isEmpty();
+    }
+
+    @Test
     void purgeDeletesTheEntryAndItsReason() throws Exception {
         DeadLetterEntry entry = quarantined(Table.REQUEST_FACTS, facts("p", 1));
         DeadLetterEntry other = quarantined(Table.REQUEST_FACTS, facts("q", 1));
@@ -148,6 +155,16 @@ class DeadLetterQueueTest {
 
         fx.queue.purge(entry);
         assertThat(dlqFiles(registry)).isEqualTo(1);
+    }
+
+    @Test
+    void aQueueThatCannotBeCountedGivesNoSampleButTheScrapeSucceeds() throws Exception {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        DeadLetterMetrics.register(registry, fx.queue);
+        Files.delete(fx.queue.directory());
+
+        MetricSnapshot gauge = registry.scrape().stream().filter(s -> s.getMetadata().getName().equals("dlq_files")).findFirst().orElseThrow();
+        assertThat(gauge.getDataPoints()).isEmpty();
     }
 
     private static double dlqFiles(PrometheusRegistry registry) {
