@@ -42,6 +42,7 @@ public final class BatchIndex implements Closeable {
                     + " state TEXT NOT NULL,"
                     + " planned_at_ms INTEGER NOT NULL,"
                     + " max_rows_per_file INTEGER NOT NULL,"
+                    + " split_files INTEGER NOT NULL,"
                     + " committed_at_ms INTEGER NOT NULL DEFAULT 0,"
                     + " batches INTEGER NOT NULL DEFAULT 0,"
                     + " events INTEGER NOT NULL DEFAULT 0,"

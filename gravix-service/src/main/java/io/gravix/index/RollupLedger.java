@@ -29,7 +29,7 @@ public final class RollupLedger {
             return handle.createQuery("SELECT * FROM rollup_runs WHERE state = 'PLANNED' AND table_name = :t ORDER BY id LIMIT 1")
                     .bind("t", table)
                     .map((rs, ctx) -> new PlannedRun(rs.getLong("id"), rs.getString("table_name"),
-                            rs.getLong("planned_at_ms"), rs.getInt("max_rows_per_file")))
+                            rs.getLong("planned_at_ms"), rs.getInt("max_rows_per_file"), rs.getInt("split_files")))
                     .findOne();
         }
     }
@@ -38,7 +38,7 @@ public final class RollupLedger {
      * Plans a run over the oldest sealed, unplanned batches of {@code table}: as many as
      * fit in {@code maxBytes} of spool, but at least one. Empty when there is nothing to do.
      */
-    public Optional<PlannedRun> planRun(String table, long maxBytes, int maxRowsPerFile, long nowMillis) {
+    public Optional<PlannedRun> planRun(String table, long maxBytes, int maxRowsPerFile, int splitFiles, long nowMillis) {
         synchronized (lock) {
             return handle.inTransaction(h -> {
                 List<BatchRecord> candidates = h.createQuery(
@@ -49,11 +49,12 @@ public final class RollupLedger {
                 if (candidates.isEmpty()) {
                     return Optional.<PlannedRun>empty();
                 }
-                long runId = h.createUpdate("INSERT INTO rollup_runs(table_name, state, planned_at_ms, max_rows_per_file)"
-                                + " VALUES (:t, 'PLANNED', :now, :rows)")
+                long runId = h.createUpdate("INSERT INTO rollup_runs(table_name, state, planned_at_ms, max_rows_per_file, split_files)"
+                                + " VALUES (:t, 'PLANNED', :now, :rows, :split)")
                         .bind("t", table)
                         .bind("now", nowMillis)
                         .bind("rows", maxRowsPerFile)
+                        .bind("split", splitFiles)
                         .executeAndReturnGeneratedKeys("id")
                         .mapTo(Long.class)
                         .one();
@@ -65,7 +66,7 @@ public final class RollupLedger {
                     bytes += b.bytes();
                     h.createUpdate("UPDATE batches SET run_id = :r WHERE id = :id").bind("r", runId).bind("id", b.id()).execute();
                 }
-                return Optional.of(new PlannedRun(runId, table, nowMillis, maxRowsPerFile));
+                return Optional.of(new PlannedRun(runId, table, nowMillis, maxRowsPerFile, splitFiles));
             });
         }
     }

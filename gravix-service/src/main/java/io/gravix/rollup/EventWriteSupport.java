@@ -80,7 +80,8 @@ abstract sealed class EventWriteSupport<E> extends WriteSupport<EventRow<E>> {
 
     final void string(String name, int index, ByteString utf8) {
         out.startField(name, index);
-        out.addBinary(Binary.fromConstantByteArray(utf8.toByteArray()));
+        // no copy: a ByteString is immutable
+        out.addBinary(Binary.fromConstantByteBuffer(utf8.asReadOnlyByteBuffer()));
         out.endField(name, index);
     }
 
@@ -147,11 +148,13 @@ abstract sealed class EventWriteSupport<E> extends WriteSupport<EventRow<E>> {
                 throw new IllegalArgumentException("request fact " + f.getEventId() + " has no "
                         + (f.hasTimestamp() ? "duration_ms" : "timestamp"));
             }
-            string("event_id", 0, f.getEventIdBytes());
+            // event_id, service and route as Strings: dedupe and RowOrder have decoded them already,
+            // and asking protobuf for their bytes now would encode them again
+            string("event_id", 0, f.getEventId());
             int64("ts", 1, ParquetSchemas.epochMicros(f.getTimestamp()));
-            string("service", 2, f.getServiceBytes());
+            string("service", 2, f.getService());
             environment(3, f.getEnvironmentBytes());
-            string("route", 4, f.getRouteBytes());
+            string("route", 4, f.getRoute());
             string("method", 5, f.getMethodBytes());
             int32("status_code", 6, f.getStatusCode());
             float64("duration_ms", 7, f.getDurationMs());
@@ -173,9 +176,9 @@ abstract sealed class EventWriteSupport<E> extends WriteSupport<EventRow<E>> {
             if (!e.hasTimestamp()) {
                 throw new IllegalArgumentException("service event " + e.getEventId() + " has no timestamp");
             }
-            string("event_id", 0, e.getEventIdBytes());
+            string("event_id", 0, e.getEventId());
             int64("ts", 1, ParquetSchemas.epochMicros(e.getTimestamp()));
-            string("service", 2, e.getServiceBytes());
+            string("service", 2, e.getService());
             environment(3, e.getEnvironmentBytes());
             // UNRECOGNIZED (a number this build does not know) cannot pass ingest validation (defined_only)
             string("kind", 4, e.getKind().name());

@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TableRollup<E> {
     private static final Logger LOG = LoggerFactory.getLogger(TableRollup.class);
+    /** An hour is split across writer threads only into files of at least this many rows (~1.5 MB). */
+    static final int MIN_ROWS_TO_SPLIT = 100_000;
 
     /** What a rollup run needs besides its table. */
     record Context(RollupLedger ledger, Path spoolDirectory, Path workDirectory, ObjectStore store, DeadLetterQueue deadLetters,
@@ -107,7 +109,7 @@ final class TableRollup<E> {
             LOG.info("rollup of {}: re-executing planned run {}", name(), plan.id());
         } else {
             Optional<PlannedRun> planned = ctx.ledger().planRun(name(), ctx.config().getMaxRunBytes().toBytes(),
-                    ctx.config().getMaxRowsPerFile(), ctx.clock().millis());
+                    ctx.config().getMaxRowsPerFile(), ctx.config().getWriterThreads(), ctx.clock().millis());
             if (planned.isEmpty()) {
                 return Optional.empty();
             }
@@ -118,6 +120,7 @@ final class TableRollup<E> {
     }
 
     private RunSummary execute(PlannedRun plan) throws IOException, InterruptedException {
+        long started = System.nanoTime();
         List<String> deadLettered = new ArrayList<>();
         Set<String> kept = new HashSet<>();
         Map<Long, List<EventRow<E>>> hours = new HashMap<>();
@@ -144,9 +147,12 @@ final class TableRollup<E> {
                 }
             }
         }
+        long read = System.nanoTime();
         List<FileJob<E>> jobs = planFiles(plan, hours);
         hours.clear();
+        long sorted = System.nanoTime();
         long bytes = writeAndPut(jobs);
+        long written = System.nanoTime();
         ctx.crashPoints().reached(CrashPoint.ALL_FILES_PUT);
 
         String[] ids = kept.toArray(new String[0]);
@@ -170,9 +176,12 @@ final class TableRollup<E> {
         }
         RunSummary summary = new RunSummary(plan.id(), name(), rolledUpFiles.size(), ids.length, duplicates, bytes,
                 jobs.stream().map(FileJob::key).toList(), deadLettered);
-        LOG.info("rollup of {}: run {} committed: {} batches, {} events, {} duplicates dropped, {} files, {} bytes{}",
+        long done = System.nanoTime();
+        LOG.info("rollup of {}: run {} committed: {} batches, {} events, {} duplicates dropped, {} files, {} bytes{}"
+                        + " (read+dedupe {} ms, sort {} ms, write+put {} ms, commit {} ms)",
                 name(), plan.id(), summary.batches(), summary.events(), duplicates, summary.files(), bytes,
-                deadLettered.isEmpty() ? "" : ", dead-lettered " + deadLettered);
+                deadLettered.isEmpty() ? "" : ", dead-lettered " + deadLettered, (read - started) / 1_000_000,
+                (sorted - read) / 1_000_000, (written - sorted) / 1_000_000, (done - written) / 1_000_000);
         return summary;
     }
 
@@ -202,20 +211,31 @@ final class TableRollup<E> {
     /** One output file: a sorted slice of one hour's rows. */
     private record FileJob<E>(String key, int number, EventRow<E>[] rows, int from, int to) {}
 
+    /**
+     * Sorts each hour and cuts it into files: at most {@code maxRowsPerFile} rows each, and
+     * an hour of at least twice {@link #MIN_ROWS_TO_SPLIT} rows into up to {@code splitFiles}
+     * files (contiguous ranges of the sort order) so the writer threads share it.
+     */
     @SuppressWarnings("unchecked")
     private List<FileJob<E>> planFiles(PlannedRun plan, Map<Long, List<EventRow<E>>> hours) {
         List<FileJob<E>> jobs = new ArrayList<>();
-        int maxRows = plan.maxRowsPerFile();
         int n = 0;
         for (long hour : hours.keySet().stream().sorted().toList()) {
             EventRow<E>[] rows = hours.get(hour).toArray(new EventRow[0]);
             Arrays.parallelSort(rows, table.order());
-            for (int from = 0; from < rows.length; from += maxRows) {
-                jobs.add(new FileJob<>(LakePartition.key(name(), hour, plan.id(), n), n, rows, from, Math.min(rows.length, from + maxRows)));
+            int files = Math.max(ceilDiv(rows.length, plan.maxRowsPerFile()),
+                    Math.min(plan.splitFiles(), rows.length / MIN_ROWS_TO_SPLIT));
+            int perFile = ceilDiv(rows.length, Math.max(1, files));
+            for (int from = 0; from < rows.length; from += perFile) {
+                jobs.add(new FileJob<>(LakePartition.key(name(), hour, plan.id(), n), n, rows, from, Math.min(rows.length, from + perFile)));
                 n++;
             }
         }
         return jobs;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** Writes and puts every file, {@code writerThreads} at a time; returns the bytes put. */
