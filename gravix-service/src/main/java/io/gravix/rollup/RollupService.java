@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * The rollup scheduler (a Dropwizard {@link Managed}). One thread runs every rollup, so
  * runs never overlap: each second it checks the sealed backlog and rolls up every table
  * until nothing sealed is left when the interval has passed since the last rollup, when
- * the backlog passed its threshold, or at once after a start (a run planned before a
- * crash is re-executed first). {@link #rollupNow()} (the {@code rollup-now} task) queues a
+ * the backlog passed its threshold, and at once after a start that finds a run planned
+ * before a crash (which is re-executed before anything new is planned). {@link #rollupNow()} (the {@code rollup-now} task) queues a
  * rollup on the same thread and waits for it.
  *
  * <p>A failed run (store unreachable, disk full) is logged and counted; it stays planned
@@ -80,10 +80,13 @@ public final class RollupService implements Managed {
                 Files.deleteIfExists(p); // half-written Parquet files of a run that will be re-executed
             }
         }
+        boolean resume = false;
         for (TableRollup<?> table : tables) {
             table.start();
+            resume |= table.hasPendingRun();
         }
-        nextDueMillis = clock.millis();
+        // A run planned before a crash is finished at once; otherwise the first rollup comes after one interval.
+        nextDueMillis = resume ? clock.millis() : clock.millis() + config.getInterval().toMilliseconds();
         scheduler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
     }
 

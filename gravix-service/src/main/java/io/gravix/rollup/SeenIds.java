@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The seen-id index of one table in memory: has an event id been kept by a committed run
@@ -36,27 +37,40 @@ final class SeenIds {
     private static final int EXACT_CACHE_RUNS = 32;
 
     private final long epochMillis;
-    private final LongFunction<Optional<String[]>> exactIdsOfRun;
+    private final ToLongFunction<String> fingerprints;
+    private final LongFunction<Optional<StoredRun>> exactIdsOfRun;
+
+    /** A committed run's kept ids as the durable index holds them. */
+    record StoredRun(long committedAtMillis, String[] sortedIds) {}
     private final TreeMap<Long, Epoch> epochs = new TreeMap<>();
-    private final Map<Long, String[]> exactCache = new LinkedHashMap<>(64, 0.75f, true) {
+    /** Exact ids of recently used runs; a run's entry must go when the run is pruned (see {@link #prune}). */
+    private final Map<Long, CachedRun> exactCache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, String[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, CachedRun> eldest) {
             return size() > EXACT_CACHE_RUNS;
         }
     };
+
+    private record CachedRun(long committedAtMillis, String[] sortedIds) {}
 
     /**
      * @param window how long a kept id is remembered (at least)
      * @param exactIdsOfRun the sorted kept ids of a run from the durable index; empty once pruned
      */
-    SeenIds(Duration window, LongFunction<Optional<String[]>> exactIdsOfRun) {
+    SeenIds(Duration window, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
+        this(window, FingerprintMap::fingerprint, exactIdsOfRun);
+    }
+
+    /** With another fingerprint function: tests use a colliding one. */
+    SeenIds(Duration window, ToLongFunction<String> fingerprints, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
         this.epochMillis = Math.max(1, window.toMillis() / 8);
+        this.fingerprints = requireNonNull(fingerprints, "fingerprints is null");
         this.exactIdsOfRun = requireNonNull(exactIdsOfRun, "exactIdsOfRun is null");
     }
 
     /** Whether a committed run kept {@code id}. */
     boolean contains(String id) {
-        long fingerprint = FingerprintMap.fingerprint(id);
+        long fingerprint = fingerprints.applyAsLong(id);
         for (Epoch epoch : epochs.values()) {
             int slot = epoch.fingerprints.get(fingerprint);
             if (slot != FingerprintMap.ABSENT) {
@@ -79,17 +93,23 @@ final class SeenIds {
         int slot = epoch.runIds.size();
         epoch.runIds.add(runId);
         for (String id : sortedIds) {
-            long fingerprint = FingerprintMap.fingerprint(id);
+            long fingerprint = fingerprints.applyAsLong(id);
             if (epoch.fingerprints.putIfAbsent(fingerprint, slot) != slot) {
                 // Another id with the same fingerprint is already in this epoch: keep both runs.
                 epoch.collisions.computeIfAbsent(fingerprint, f -> new ArrayList<>(1)).add(runId);
             }
         }
-        exactCache.put(runId, sortedIds);
+        exactCache.put(runId, new CachedRun(committedAtMillis, sortedIds));
     }
 
-    /** Forgets the epochs whose runs were all committed before {@code cutoffMillis}. */
+    /**
+     * Follows a prune of the durable index (runs committed before {@code cutoffMillis}):
+     * their cached exact ids go at once — answering from them would disagree with SQLite,
+     * and so with a re-execution after a restart — and epochs whose runs are all older go
+     * as a whole.
+     */
     void prune(long cutoffMillis) {
+        exactCache.values().removeIf(run -> run.committedAtMillis() < cutoffMillis);
         for (Iterator<Map.Entry<Long, Epoch>> it = epochs.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Epoch> e = it.next();
             if ((e.getKey() + 1) * epochMillis <= cutoffMillis) {
@@ -108,16 +128,16 @@ final class SeenIds {
     }
 
     private boolean runKept(long runId, String id) {
-        String[] ids = exactCache.get(runId);
-        if (ids == null) {
-            Optional<String[]> stored = exactIdsOfRun.apply(runId);
+        CachedRun run = exactCache.get(runId);
+        if (run == null) {
+            Optional<StoredRun> stored = exactIdsOfRun.apply(runId);
             if (stored.isEmpty()) {
                 return false;
             }
-            ids = stored.get();
-            exactCache.put(runId, ids);
+            run = new CachedRun(stored.get().committedAtMillis(), stored.get().sortedIds());
+            exactCache.put(runId, run);
         }
-        return Arrays.binarySearch(ids, id) >= 0;
+        return Arrays.binarySearch(run.sortedIds(), id) >= 0;
     }
 
     private static final class Epoch {

@@ -69,7 +69,8 @@ final class TableRollup<E> {
         this.table = requireNonNull(table, "table is null");
         this.ctx = requireNonNull(ctx, "ctx is null");
         this.seen = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(),
-                runId -> ctx.ledger().runIds(runId).map(r -> EventIdList.decode(r.blob())));
+                runId -> ctx.ledger().runIds(runId)
+                        .map(r -> new SeenIds.StoredRun(r.committedAtMillis(), EventIdList.decode(r.blob()))));
     }
 
     String name() {
@@ -98,6 +99,10 @@ final class TableRollup<E> {
             LOG.info("rollup of {}: deleted {} spool files whose run had committed before a crash", name(), deleted);
         }
         LOG.info("rollup of {}: seen-id index holds {} ids", name(), seen.size());
+    }
+
+    boolean hasPendingRun() {
+        return ctx.ledger().pendingRun(name()).isPresent();
     }
 
     /** Runs the pending run, or plans and runs the next one; empty when no sealed batch waits. */

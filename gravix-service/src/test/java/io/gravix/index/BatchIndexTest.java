@@ -141,7 +141,7 @@ class BatchIndexTest {
         index.close();
 
         index = BatchIndex.open(file); // would fail with "table batches already exists" if migrations re-ran
-        assertThat(pragma("user_version")).isEqualTo(version).isEqualTo("2");
+        assertThat(pragma("user_version")).isEqualTo(version).isEqualTo("8");
         assertThat(index.find(id)).contains(new BatchRecord(id, FACTS, BatchState.SEALED, 1000, 5000, 4096, 10, 25));
         index.close();
         index = BatchIndex.open(file);

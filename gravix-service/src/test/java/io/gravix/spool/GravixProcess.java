@@ -39,6 +39,7 @@ final class GravixProcess implements AutoCloseable {
     /** The plain API key given as GRAVIX_API_KEY: a key named "default", the {@code source} of every event. */
     static final String API_KEY = "crash-it-api-key";
     static final String API_KEY_NAME = "default";
+    static final String ADMIN_TOKEN = "crash-it-admin-token";
     static final int EXIT_SIGKILL = 128 + 9;
     static final int EXIT_SIGTERM = 128 + 15;
 
@@ -64,6 +65,11 @@ final class GravixProcess implements AutoCloseable {
      * A start that loses its ports to another process is retried on new ports.
      */
     static GravixProcess start(Path dataDir, Path log, List<String> jvmOptions) throws IOException {
+        return start(dataDir, log, jvmOptions, Map.of());
+    }
+
+    /** As {@link #start(Path, Path, List)}, with more environment variables (e.g. a crash point to stop at). */
+    static GravixProcess start(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> extraEnv) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         for (int attempt = 1; ; attempt++) {
             int httpPort = freePort();
@@ -85,7 +91,8 @@ final class GravixProcess implements AutoCloseable {
             env.put("GRAVIX_ADMIN_PORT", Integer.toString(adminPort));
             env.put("GRAVIX_BIND_HOST", "127.0.0.1");
             env.put("GRAVIX_API_KEY", API_KEY);
-            env.put("GRAVIX_ADMIN_TOKEN", "crash-it-admin-token");
+            env.put("GRAVIX_ADMIN_TOKEN", ADMIN_TOKEN);
+            env.putAll(extraEnv);
             GravixProcess gravix = new GravixProcess(builder.start(), httpPort, adminPort, log);
             try {
                 gravix.awaitReady();

@@ -95,8 +95,7 @@ public final class LakeDuckDb {
         want.put("response_bytes", f.getResponseBytes() < 0 ? Long.MAX_VALUE : f.getResponseBytes());
         want.put("client_id", f.getClientId().isEmpty() ? null : f.getClientId());
         want.put("trace_id", f.getTraceId().isEmpty() ? null : f.getTraceId());
-        want.put("attribute_keys", List.copyOf(f.getAttributesMap().keySet()));
-        want.put("attribute_values", List.copyOf(f.getAttributesMap().values()));
+        want.put("attributes", Map.copyOf(f.getAttributesMap()));
         want.put("source", source);
         want.put("ingested_at", ingestedAtMicros);
         return want;
@@ -113,16 +112,26 @@ public final class LakeDuckDb {
         want.put("version", e.getVersion().isEmpty() ? null : e.getVersion());
         want.put("actor", e.getActor().isEmpty() ? null : e.getActor());
         want.put("message", e.getMessage().isEmpty() ? null : e.getMessage());
-        want.put("attribute_keys", List.copyOf(e.getAttributesMap().keySet()));
-        want.put("attribute_values", List.copyOf(e.getAttributesMap().values()));
+        want.put("attributes", Map.copyOf(e.getAttributesMap()));
         want.put("source", source);
         want.put("ingested_at", ingestedAtMicros);
         return want;
     }
 
-    /** {@code row} without the columns the rollup chooses ({@code batch_id}) and the partition/file columns. */
+    /**
+     * {@code row} without the columns the rollup chooses ({@code batch_id}) and the partition/file
+     * columns, with the attribute keys and values as one map (the order of a map's entries is
+     * not part of the contract: JSON and protobuf clients send them in different orders).
+     */
     public static Map<String, Object> contractColumns(Map<String, Object> row) {
         Map<String, Object> copy = new LinkedHashMap<>(row);
+        List<?> keys = (List<?>) copy.remove("attribute_keys");
+        List<?> values = (List<?>) copy.remove("attribute_values");
+        Map<Object, Object> attributes = new java.util.HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            attributes.put(keys.get(i), values.get(i));
+        }
+        copy.put("attributes", attributes);
         copy.remove("batch_id");
         copy.remove("dt");
         copy.remove("hour");
