@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
 class DeadLetterQueueIT {
     private static final Path DATA_DIR = GravixTestApp.newDataDir("DeadLetterQueueIT");
     /**
-     * The scheduler rolls up at once after a start and then every interval: with an hour,
-     * only rollup-now runs the rollup after the first run, so a replayed batch waits in the
-     * spool until the test asks.
+     * The scheduler rolls up one interval after a start and after each rollup (and past a
+     * 256 MiB backlog): with an hour, only rollup-now runs the rollup, so a damaged file and
+     * a replayed batch wait in the spool until the test asks.
      */
     private static final ConfigOverride QUIET_ROLLUP = ConfigOverride.config("rollup.interval", "1h");
 
