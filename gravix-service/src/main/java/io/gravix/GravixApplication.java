@@ -7,12 +7,20 @@ import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.servlets.tasks.Task;
 import io.gravix.admin.AdminTokenFilter;
+import io.gravix.admin.DlqListTask;
+import io.gravix.admin.DlqPurgeTask;
+import io.gravix.admin.DlqReplayTask;
+import io.gravix.admin.DlqShowTask;
 import io.gravix.admin.DropwizardMetricsBridge;
 import io.gravix.admin.ProbeServlet;
 import io.gravix.admin.RollupNowTask;
 import io.gravix.admin.SealNowTask;
+import io.gravix.admin.TaskRequestCheckFilter;
+import io.gravix.dlq.DeadLetterMetrics;
 import io.gravix.dlq.DeadLetterQueue;
+import io.gravix.dlq.DeadLetterReplayer;
 import io.gravix.rollup.CrashPoints;
 import io.gravix.rollup.RollupService;
 import io.gravix.index.BatchIndex;
@@ -123,6 +131,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         });
 
         DeadLetterQueue deadLetters = new DeadLetterQueue(config.dataPath().resolve("dlq"), clock);
+        DeadLetterMetrics.register(registry, deadLetters);
         RollupService rollup = new RollupService(config.getRollup(), index, spool::tableDirectory,
                 config.dataPath().resolve("rollup-work"), store, deadLetters, clock, registry,
                 CrashPoints.fromEnv(env.get(CrashPoints.ENV)));
@@ -153,9 +162,18 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         if (!adminToken.hasToken()) {
             LOG.warn("no admin token configured: admin tasks are disabled (set GRAVIX_ADMIN_TOKEN or admin.tokenSha256)");
         }
+        List<Task> tasks = List.of(
+                new SealNowTask(spool),
+                new RollupNowTask(spool, rollup),
+                new DlqListTask(deadLetters),
+                new DlqShowTask(deadLetters),
+                new DlqReplayTask(deadLetters, new DeadLetterReplayer(deadLetters, spool::importSealedBatch)),
+                new DlqPurgeTask(deadLetters));
+        // Token first (401), then the tasks' own parameter checks (400/404), then the task servlet.
         environment.admin().addFilter("admin-token", adminToken).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
-        environment.admin().addTask(new SealNowTask(spool));
-        environment.admin().addTask(new RollupNowTask(spool, rollup));
+        environment.admin().addFilter("task-checks", TaskRequestCheckFilter.forTasks(tasks))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
+        tasks.forEach(environment.admin()::addTask);
     }
 
     /**

@@ -163,6 +163,23 @@ public final class Spool implements Managed {
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
 
+    /**
+     * Writes {@code framePayloads} (frame payloads: records of {@code table}) as one new
+     * sealed batch beside the writer's files and returns its id; the rollup takes it
+     * like any other. Crash-safe like a seal (see {@link SealedBatchWriter}).
+     *
+     * @throws IllegalArgumentException when there is no payload, or one is empty or too large
+     * @throws IllegalStateException when the spool is not running (recovery may be scanning the directory)
+     */
+    public long importSealedBatch(Table table, List<byte[]> framePayloads) throws IOException {
+        if (!started) {
+            throw new IllegalStateException("spool is not running");
+        }
+        long batchId = SealedBatchWriter.write(table, tableDirectory(table), index, clock, framePayloads);
+        refreshBacklog();
+        return batchId;
+    }
+
     /** Null when every writer can write, else why not. */
     public String unwritableReason() {
         if (!started) {

@@ -70,7 +70,7 @@ public final class SpoolFileScanner {
     }
 
     /** The payload length of a complete frame with a good checksum at {@code pos}, or -1. */
-    private static int validFrameLength(byte[] buf, int pos) {
+    static int validFrameLength(byte[] buf, int pos) {
         if (buf.length - pos < FRAME_OVERHEAD) {
             return -1;
         }
