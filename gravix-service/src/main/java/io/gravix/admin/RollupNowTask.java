@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@code POST /tasks/rollup-now}: seals the open spool files (unless {@code seal=false})
  * and rolls up everything sealed, synchronously; answers with the totals and each run.
  */
-public final class RollupNowTask extends Task {
+public final class RollupNowTask extends Task implements CheckedTask {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Spool spool;
@@ -31,12 +31,25 @@ public final class RollupNowTask extends Task {
     }
 
     @Override
+    public void check(Map<String, List<String>> parameters) throws TaskRefusal {
+        List<String> seal = parameters.getOrDefault("seal", List.of("true"));
+        if (seal.size() != 1 || !(seal.get(0).equals("true") || seal.get(0).equals("false"))) {
+            throw TaskRefusal.badParameter("seal", "seal must be given once, as true or false");
+        }
+    }
+
+    @Override
     public void execute(Map<String, List<String>> parameters, PrintWriter output) throws Exception {
-        boolean seal = !parameters.getOrDefault("seal", List.of("true")).contains("false");
-        if (seal) {
+        if (!parameters.getOrDefault("seal", List.of("true")).contains("false")) {
             spool.sealAll().get(30, TimeUnit.SECONDS);
         }
-        List<RunSummary> runs = rollup.rollupNow();
+        List<RunSummary> runs;
+        try {
+            runs = rollup.rollupNow();
+        } catch (Exception e) {
+            // Answered 500 with this text by Dropwizard's task servlet.
+            throw new Exception("rollup failed (its planned run is re-executed at the next rollup with the same keys): " + e, e);
+        }
         ObjectNode answer = JSON.createObjectNode();
         answer.put("runs", runs.size())
                 .put("batches", runs.stream().mapToLong(RunSummary::batches).sum())

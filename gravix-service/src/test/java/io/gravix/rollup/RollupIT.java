@@ -101,6 +101,7 @@ class RollupIT {
 
         GravixHttp.Answer failed = rollupNow();
         assertThat(failed.status()).as(failed.body()).isEqualTo(500);
+        assertThat(failed.body()).contains("rollup failed", "request_facts");
         assertMetric(http.getAdmin("/metrics").body(), "rollup_runs_total\\{outcome=\"failure\"} 1(\\.0)?");
         assertThat(SpoolFilesLeft.sealed(dataDir)).isPositive(); // the spool still holds the events
 
@@ -111,6 +112,13 @@ class RollupIT {
         assertThat(retried.json().path("details").get(0).path("run").asLong()).isEqualTo(1); // the planned run, re-executed
         assertThat(LakeDuckDb.requestFacts(dataDir.resolve("lake"))).hasSize(5);
         assertThat(SpoolFilesLeft.sealed(dataDir)).isZero();
+    }
+
+    @Test
+    void aBadSealParameterIsRefusedWithItsName() {
+        GravixHttp.Answer answer = http.postAdmin("/tasks/rollup-now?seal=maybe", "Authorization", "Bearer " + GravixTestApp.ADMIN_TOKEN);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("parameter").asText()).isEqualTo("seal");
     }
 
     @Test
