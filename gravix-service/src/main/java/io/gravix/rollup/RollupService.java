@@ -123,8 +123,13 @@ public final class RollupService implements Managed {
             if (backlog.batches() > 0 && due) {
                 rollupAll();
             }
-        } catch (Exception e) {
-            // Logged and counted in rollupAll; the planned run is re-executed next time.
+        } catch (IOException | RuntimeException e) {
+            // A failed run is logged and counted in rollupAll; anything else (the index) is logged here.
+            if (!(e instanceof RollupFailure)) {
+                LOG.error("rollup scheduler: cannot check the sealed backlog", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -139,7 +144,7 @@ public final class RollupService implements Managed {
                 } catch (IOException | RuntimeException e) {
                     metrics.runs.labelValues("failure").inc();
                     LOG.error("rollup of {} failed; its planned run is re-executed in {}", table.name(), config.getInterval(), e);
-                    throw e;
+                    throw new RollupFailure(table.name(), e);
                 }
                 if (run.isEmpty()) {
                     break;
@@ -150,6 +155,13 @@ public final class RollupService implements Managed {
             }
         }
         return runs;
+    }
+
+    /** A run failed; already logged and counted. */
+    static final class RollupFailure extends IOException {
+        RollupFailure(String table, Exception cause) {
+            super("rollup of " + table + " failed: " + cause.getMessage(), cause);
+        }
     }
 
     private double lagSeconds() {

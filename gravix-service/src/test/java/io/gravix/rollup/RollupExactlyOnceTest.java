@@ -55,7 +55,7 @@ class RollupExactlyOnceTest {
         int filesAtCrash;
         try (RollupHarness h = new RollupHarness(dataDir, RollupHarness.quietConfig(25), CrashPoints.throwAt(point))) {
             sendTraffic(h);
-            assertThatThrownBy(h::rollupNow).isInstanceOf(CrashPoints.SimulatedCrash.class);
+            assertThatThrownBy(h::rollupNow).hasRootCauseInstanceOf(CrashPoints.SimulatedCrash.class);
             filesAtCrash = lakeFiles().size();
         }
         switch (point) {
