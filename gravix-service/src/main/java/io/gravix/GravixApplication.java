@@ -104,6 +104,13 @@ public final class GravixApplication extends Application<GravixConfiguration> {
             }
         });
 
+        DataDirectoryLock dataLock = DataDirectoryLock.acquire(config.dataPath());
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() throws Exception {
+                dataLock.close();
+            }
+        });
         BatchIndex index = BatchIndex.open(config.dataPath().resolve("index.db"));
         environment.lifecycle().manage(new Managed() {
             @Override

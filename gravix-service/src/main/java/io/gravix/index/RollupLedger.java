@@ -39,11 +39,18 @@ public final class RollupLedger {
      * fit in {@code maxBytes} of spool, but at least one. Empty when there is nothing to do.
      */
     public Optional<PlannedRun> planRun(String table, long maxBytes, int maxRowsPerFile, int splitFiles, long nowMillis) {
+        return planRun(table, Long.MAX_VALUE, maxBytes, maxRowsPerFile, splitFiles, nowMillis);
+    }
+
+    /** As {@link #planRun(String, long, int, int, long)}, taking only batches with ids up to {@code maxBatchId}. */
+    public Optional<PlannedRun> planRun(String table, long maxBatchId, long maxBytes, int maxRowsPerFile, int splitFiles,
+                                        long nowMillis) {
         synchronized (lock) {
             return handle.inTransaction(h -> {
-                List<BatchRecord> candidates = h.createQuery(
-                                "SELECT * FROM batches WHERE state = 'SEALED' AND run_id IS NULL AND table_name = :t ORDER BY id")
+                List<BatchRecord> candidates = h.createQuery("SELECT * FROM batches WHERE state = 'SEALED' AND run_id IS NULL"
+                                + " AND table_name = :t AND id <= :max ORDER BY id")
                         .bind("t", table)
+                        .bind("max", maxBatchId)
                         .map((rs, ctx) -> BatchIndex.toBatchRecord(rs))
                         .list();
                 if (candidates.isEmpty()) {
@@ -156,6 +163,31 @@ public final class RollupLedger {
                     .bind("r", runId)
                     .map((rs, ctx) -> new RunIds(rs.getLong(1), rs.getLong(2), rs.getBytes(3)))
                     .findOne();
+        }
+    }
+
+    /** The highest batch id issued so far (0 before the first). */
+    public long highestBatchId() {
+        synchronized (lock) {
+            return handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM batches").mapTo(Long.class).one();
+        }
+    }
+
+    /**
+     * When the oldest batch of {@code table} still waiting for rollup, outside run
+     * {@code runId}, was created; {@code Long.MAX_VALUE} when none waits. Its events may be
+     * retries of ids kept long ago, so ids must be remembered for the dedupe window
+     * counted from this moment, not from now.
+     */
+    public long oldestWaitingBatchCreatedAt(String table, long runId) {
+        synchronized (lock) {
+            return handle.createQuery("SELECT COALESCE(MIN(created_at_ms), :none) FROM batches WHERE table_name = :t"
+                            + " AND state IN ('OPEN', 'SEALED') AND (run_id IS NULL OR run_id <> :r)")
+                    .bind("none", Long.MAX_VALUE)
+                    .bind("t", table)
+                    .bind("r", runId)
+                    .mapTo(Long.class)
+                    .one();
         }
     }
 

@@ -130,17 +130,24 @@ public final class RollupService implements Managed {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            // Never let an Error escape: the scheduled executor would silently stop calling tick.
+            metrics.runs.labelValues("failure").inc();
+            LOG.error("rollup failed unexpectedly; retried in {}", config.getInterval(), t);
         }
     }
 
     private List<RunSummary> rollupAll() throws IOException, InterruptedException {
         nextDueMillis = clock.millis() + config.getInterval().toMilliseconds();
+        // Only what is sealed now: a table under constant load must not keep the other waiting.
+        long maxBatchId = index.rollupLedger().highestBatchId();
         List<RunSummary> runs = new ArrayList<>();
         for (TableRollup<?> table : tables) {
             while (!stopping) {
                 Optional<RunSummary> run;
                 try {
-                    run = table.runOnce();
+                    table.deleteRolledUpSpoolFiles();
+                    run = table.runOnce(maxBatchId);
                 } catch (IOException | RuntimeException e) {
                     metrics.runs.labelValues("failure").inc();
                     LOG.error("rollup of {} failed; its planned run is re-executed in {}", table.name(), config.getInterval(), e);

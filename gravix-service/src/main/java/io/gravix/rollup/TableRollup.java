@@ -82,23 +82,30 @@ final class TableRollup<E> {
         for (RunIds r : ctx.ledger().runIds(name())) {
             seen.add(r.runId(), r.committedAtMillis(), EventIdList.decode(r.blob()));
         }
+        deleteRolledUpSpoolFiles();
+        LOG.info("rollup of {}: seen-id index holds {} ids", name(), seen.size());
+    }
+
+    /**
+     * Deletes sealed spool files whose batch is already ROLLED_UP: left by a crash (or a
+     * failed delete) after their run committed. Run at start and before every rollup, so
+     * they are gone long before their batch rows are pruned.
+     */
+    void deleteRolledUpSpoolFiles() throws IOException {
         int deleted = 0;
         try (Stream<Path> files = Files.list(ctx.spoolDirectory())) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sealed")).sorted().toList()) {
-                long batchId = Long.parseLong(file.getFileName().toString().substring(0, 12));
-                if (ctx.ledger().batchState(batchId).orElse(null) == BatchState.ROLLED_UP) {
+                long batchId = SpoolFile.batchIdOf(file);
+                if (batchId >= 0 && ctx.ledger().batchState(batchId).orElse(null) == BatchState.ROLLED_UP) {
                     Files.delete(file);
                     deleted++;
                 }
             }
-        } catch (NumberFormatException e) {
-            throw new IOException("unexpected spool file name in " + ctx.spoolDirectory(), e);
         }
         if (deleted > 0) {
             fsyncDirectory(ctx.spoolDirectory());
-            LOG.info("rollup of {}: deleted {} spool files whose run had committed before a crash", name(), deleted);
+            LOG.info("rollup of {}: deleted {} spool files whose run had already committed", name(), deleted);
         }
-        LOG.info("rollup of {}: seen-id index holds {} ids", name(), seen.size());
     }
 
     boolean hasPendingRun() {
@@ -106,14 +113,14 @@ final class TableRollup<E> {
     }
 
     /** Runs the pending run, or plans and runs the next one; empty when no sealed batch waits. */
-    Optional<RunSummary> runOnce() throws IOException, InterruptedException {
+    Optional<RunSummary> runOnce(long maxBatchId) throws IOException, InterruptedException {
         Optional<PlannedRun> pending = ctx.ledger().pendingRun(name());
         PlannedRun plan;
         if (pending.isPresent()) {
             plan = pending.get();
             LOG.info("rollup of {}: re-executing planned run {}", name(), plan.id());
         } else {
-            Optional<PlannedRun> planned = ctx.ledger().planRun(name(), ctx.config().getMaxRunBytes().toBytes(),
+            Optional<PlannedRun> planned = ctx.ledger().planRun(name(), maxBatchId, ctx.config().getMaxRunBytes().toBytes(),
                     ctx.config().getMaxRowsPerFile(), ctx.config().getWriterThreads(), ctx.clock().millis());
             if (planned.isEmpty()) {
                 return Optional.empty();
@@ -164,7 +171,10 @@ final class TableRollup<E> {
         kept.clear();
         Arrays.parallelSort(ids);
         long now = ctx.clock().millis();
-        long pruneBefore = now - ctx.config().getDedupeWindow().toMilliseconds();
+        // Remember ids for the window counted from the oldest event still waiting (a retry in a backlog
+        // accepted within the window of its first copy must still be dropped), never from later than now.
+        long pruneBefore = Math.min(now, ctx.ledger().oldestWaitingBatchCreatedAt(name(), plan.id()))
+                - ctx.config().getDedupeWindow().toMilliseconds();
         ctx.ledger().commitRun(new CommittedRun(plan.id(), now, rolledUpFiles.size(), ids.length, duplicates, jobs.size(), bytes,
                 EventIdList.encode(ids), ids.length), name(), pruneBefore);
         seen.add(plan.id(), now, ids);
@@ -262,7 +272,7 @@ final class TableRollup<E> {
                 bytes += f.get();
             }
         } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
+            awaitAll(futures); // no task of this attempt may still touch the work directory or the store
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
                 throw io;
@@ -278,9 +288,20 @@ final class TableRollup<E> {
         return bytes;
     }
 
+    private static void awaitAll(List<Future<Long>> futures) throws InterruptedException {
+        for (Future<Long> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException ignored) {
+                // the first failure is the one reported
+            }
+        }
+    }
+
     private long writeAndPut(FileJob<E> job) throws IOException {
         long start = System.nanoTime();
-        Path temp = ctx.workDirectory().resolve(job.key().replace('/', '_'));
+        // Unique per attempt: a put of an earlier, failed attempt can never pick up this one's file.
+        Path temp = ctx.workDirectory().resolve(job.key().replace('/', '_') + "." + java.util.UUID.randomUUID());
         Files.deleteIfExists(temp);
         try {
             try (ParquetEventWriter<E> writer = table.openWriter(temp)) {

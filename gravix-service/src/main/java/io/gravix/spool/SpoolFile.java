@@ -119,7 +119,7 @@ public final class SpoolFile {
     }
 
     /** The batch id in a spool file name, or -1 when the name is not a spool file's. */
-    static long batchIdOf(Path file) {
+    public static long batchIdOf(Path file) {
         String name = file.getFileName().toString();
         int dot = name.indexOf('.');
         if (dot != 12) {

@@ -131,6 +131,23 @@ class RollupLedgerTest {
     }
 
     @Test
+    void theOldestWaitingBatchBoundsPruningAndPlansStopAtASnapshotOfBatchIds() {
+        assertThat(ledger.oldestWaitingBatchCreatedAt(FACTS, 0)).isEqualTo(Long.MAX_VALUE);
+        long inRun = index.createOpenBatch(FACTS, 100);
+        index.markSealed(inRun, FACTS, 100, 200, 10, 1, 1);
+        PlannedRun run = ledger.planRun(FACTS, 1000, 500, 1, 0).orElseThrow();
+        long waiting = index.createOpenBatch(FACTS, 300);
+        index.markSealed(waiting, FACTS, 300, 400, 10, 1, 1);
+        index.createOpenBatch(FACTS, 500); // open: also waits
+        index.createOpenBatch(EVENTS, 50); // other table
+        assertThat(ledger.oldestWaitingBatchCreatedAt(FACTS, run.id())).isEqualTo(300);
+
+        assertThat(ledger.highestBatchId()).isGreaterThan(waiting);
+        assertThat(ledger.planRun(FACTS, waiting - 1, 1000, 500, 1, 0)).isEmpty();
+        assertThat(ledger.planRun(FACTS, waiting, 1000, 500, 1, 0)).isPresent();
+    }
+
+    @Test
     void thePlanSurvivesAReopen() throws Exception {
         long a = sealed(FACTS, 10);
         PlannedRun run = ledger.planRun(FACTS, 1000, 777, 3, 42).orElseThrow();

@@ -122,6 +122,14 @@ class RollupIT {
     }
 
     @Test
+    void aSecondInstanceOnTheSameDataDirectoryDoesNotStart() {
+        DropwizardTestSupport<GravixConfiguration> second = GravixTestApp.support(dataDir);
+        org.assertj.core.api.Assertions.assertThatThrownBy(second::before)
+                .hasStackTraceContaining("another Gravix process is using the data directory");
+        assertThat(rollupNow().status()).isEqualTo(200); // the first one is unharmed
+    }
+
+    @Test
     void rollupNowNeedsTheAdminToken() {
         for (GravixHttp.Answer answer : List.of(http.postAdmin("/tasks/rollup-now"),
                 http.postAdmin("/tasks/rollup-now", "Authorization", "Bearer wrong"))) {
