@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gravix.spool.SpoolDirectories;
 import io.gravix.spool.Table;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -91,8 +92,8 @@ public final class DeadLetterQueue {
                 .put("table", table.tableName());
         writeReason(name, reason);
         Files.move(spoolFile, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-        fsyncDirectory(directory);
-        fsyncDirectory(spoolFile.toAbsolutePath().getParent());
+        SpoolDirectories.fsync(directory);
+        SpoolDirectories.fsync(spoolFile.toAbsolutePath().getParent());
         return name;
     }
 
@@ -143,7 +144,7 @@ public final class DeadLetterQueue {
     public synchronized boolean purge(DeadLetterEntry entry) throws IOException {
         Files.deleteIfExists(reasonFile(entry.name()));
         boolean deleted = Files.deleteIfExists(entry.file());
-        fsyncDirectory(directory);
+        SpoolDirectories.fsync(directory);
         return deleted;
     }
 
@@ -212,16 +213,11 @@ public final class DeadLetterQueue {
             channel.force(true);
         }
         Files.move(temp, reasonFile(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(directory);
+        SpoolDirectories.fsync(directory);
     }
 
     private String now() {
         return Instant.ofEpochMilli(clock.millis()).toString();
     }
 
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
-    }
 }

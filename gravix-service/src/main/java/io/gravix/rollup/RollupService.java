@@ -143,10 +143,14 @@ public final class RollupService implements Managed {
         long maxBatchId = index.rollupLedger().highestBatchId();
         List<RunSummary> runs = new ArrayList<>();
         for (TableRollup<?> table : tables) {
+            boolean first = true;
             while (!stopping) {
                 Optional<RunSummary> run;
                 try {
-                    table.deleteRolledUpSpoolFiles();
+                    if (first) {
+                        table.deleteRolledUpSpoolFiles(); // once per rollup: it reads the whole spool directory
+                        first = false;
+                    }
                     run = table.runOnce(maxBatchId);
                 } catch (IOException | RuntimeException e) {
                     metrics.runs.labelValues("failure").inc();

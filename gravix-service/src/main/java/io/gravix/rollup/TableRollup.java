@@ -9,13 +9,12 @@ import io.gravix.index.CommittedRun;
 import io.gravix.index.PlannedRun;
 import io.gravix.index.RollupLedger;
 import io.gravix.index.RunIds;
+import io.gravix.spool.SpoolDirectories;
 import io.gravix.spool.SpoolFile;
 import io.gravix.store.ObjectStore;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,8 +87,8 @@ final class TableRollup<E> {
 
     /**
      * Deletes sealed spool files whose batch is already ROLLED_UP: left by a crash (or a
-     * failed delete) after their run committed. Run at start and before every rollup, so
-     * they are gone long before their batch rows are pruned.
+     * failed delete) after their run committed. Run at start and at the beginning of every
+     * rollup, so they are gone long before their batch rows are pruned.
      */
     void deleteRolledUpSpoolFiles() throws IOException {
         int deleted = 0;
@@ -103,7 +102,7 @@ final class TableRollup<E> {
             }
         }
         if (deleted > 0) {
-            fsyncDirectory(ctx.spoolDirectory());
+            SpoolDirectories.fsync(ctx.spoolDirectory());
             LOG.info("rollup of {}: deleted {} spool files whose run had already committed", name(), deleted);
         }
     }
@@ -148,11 +147,15 @@ final class TableRollup<E> {
             for (LakeTable.Frame<E> frame : frames) {
                 for (E event : frame.events()) {
                     String id = table.eventId(event);
-                    if (kept.contains(id) || seen.contains(id)) {
+                    if (!kept.add(id)) {
+                        duplicates++; // already kept by this run
+                        continue;
+                    }
+                    if (seen.contains(id)) {
+                        kept.remove(id); // kept by a committed run: not this run's
                         duplicates++;
                         continue;
                     }
-                    kept.add(id);
                     long hour = LakePartition.hourOf(ParquetSchemas.epochMicros(table.timestamp(event)));
                     hours.computeIfAbsent(hour, h -> new ArrayList<>())
                             .add(new EventRow<>(event, frame.source(), frame.ingestedAtMicros(), batch.id()));
@@ -187,7 +190,7 @@ final class TableRollup<E> {
             Files.deleteIfExists(file);
         }
         if (!rolledUpFiles.isEmpty()) {
-            fsyncDirectory(ctx.spoolDirectory());
+            SpoolDirectories.fsync(ctx.spoolDirectory());
         }
         RunSummary summary = new RunSummary(plan.id(), name(), rolledUpFiles.size(), ids.length, duplicates, bytes,
                 jobs.stream().map(FileJob::key).toList(), deadLettered);
@@ -319,9 +322,4 @@ final class TableRollup<E> {
         }
     }
 
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
-    }
 }

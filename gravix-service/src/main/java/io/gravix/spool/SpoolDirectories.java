@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Directory fsync: makes a create or rename in {@code dir} durable. */
-final class SpoolDirectories {
+public final class SpoolDirectories {
     private SpoolDirectories() {}
 
-    static void fsync(Path dir) throws IOException {
+    public static void fsync(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }

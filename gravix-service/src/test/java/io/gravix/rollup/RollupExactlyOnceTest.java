@@ -107,6 +107,27 @@ class RollupExactlyOnceTest {
         }
     }
 
+    @Test
+    void aSpoolFileLeftAfterItsRunCommittedIsDeletedByTheNextRollupNotRolledUpAgain() throws Exception {
+        try (RollupHarness h = new RollupHarness(dataDir, RollupHarness.quietConfig(25), CrashPoints.NONE)) {
+            sendTraffic(h);
+            Path kept = dataDir.resolve("kept-copies");
+            Files.createDirectories(kept);
+            List<Path> sealed = spoolFiles();
+            for (Path f : sealed) {
+                Files.copy(f, kept.resolve(f.getParent().getFileName() + "-" + f.getFileName()));
+            }
+            h.rollupNow();
+            // As if deleting them after the commit had failed: the files are back, their batches ROLLED_UP.
+            for (Path f : sealed) {
+                Files.copy(kept.resolve(f.getParent().getFileName() + "-" + f.getFileName()), f);
+            }
+            assertThat(h.rollupNow()).isEmpty();
+            assertThat(spoolFiles()).isEmpty();
+            assertLakeHoldsEachEventOnce();
+        }
+    }
+
     private void sendTraffic(RollupHarness h) throws Exception {
         RequestFactRecord first = firstRequest();
         h.append(Table.REQUEST_FACTS, first, first.getFactsCount());
