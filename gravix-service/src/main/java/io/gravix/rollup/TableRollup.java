@@ -137,6 +137,7 @@ final class TableRollup<E> {
         Map<Long, List<EventRow<E>>> hours = new HashMap<>();
         List<Path> rolledUpFiles = new ArrayList<>();
         long duplicates = 0;
+        FreshnessTally freshness = new FreshnessTally();
         for (BatchRecord batch : ctx.ledger().batchesOf(plan.id())) {
             Path file = ctx.spoolDirectory().resolve(SpoolFile.sealedName(batch.id()));
             List<LakeTable.Frame<E>> frames = readOrDeadLetter(batch, file, deadLettered);
@@ -145,6 +146,7 @@ final class TableRollup<E> {
             }
             rolledUpFiles.add(file);
             for (LakeTable.Frame<E> frame : frames) {
+                int keptOfFrame = 0;
                 for (E event : frame.events()) {
                     String id = table.eventId(event);
                     if (!kept.add(id)) {
@@ -159,12 +161,17 @@ final class TableRollup<E> {
                     long hour = LakePartition.hourOf(ParquetSchemas.epochMicros(table.timestamp(event)));
                     hours.computeIfAbsent(hour, h -> new ArrayList<>())
                             .add(new EventRow<>(event, frame.source(), frame.ingestedAtMicros(), batch.id()));
+                    keptOfFrame++;
                 }
+                freshness.add(frame.ingestedAtMicros(), keptOfFrame);
             }
         }
         long read = System.nanoTime();
+        Map<Long, Integer> eventsPerHour = new HashMap<>();
+        hours.forEach((hour, rows) -> eventsPerHour.put(hour, rows.size()));
         List<FileJob<E>> jobs = planFiles(plan, hours);
         hours.clear();
+        long late = lateEvents(eventsPerHour, jobs);
         long sorted = System.nanoTime();
         long bytes = writeAndPut(jobs);
         long written = System.nanoTime();
@@ -184,6 +191,7 @@ final class TableRollup<E> {
         seen.prune(pruneBefore);
         ctx.metrics().events.labelValues(name()).inc(ids.length);
         ctx.metrics().duplicates.labelValues(name()).inc(duplicates);
+        ctx.metrics().committed(name(), plan.id(), now, freshness, late, duplicates, jobs.size(), bytes);
         ctx.crashPoints().reached(CrashPoint.COMMITTED);
 
         for (Path file : rolledUpFiles) {
@@ -250,6 +258,24 @@ final class TableRollup<E> {
             }
         }
         return jobs;
+    }
+
+    /**
+     * Events of this run that go into an hour partition already holding files of an earlier
+     * run (late data: each such run adds small files to a partition). One store listing per
+     * hour the run writes, before its first put; this run's own keys (left by an attempt that
+     * crashed) do not count.
+     */
+    private long lateEvents(Map<Long, Integer> eventsPerHour, List<FileJob<E>> jobs) throws IOException {
+        Set<String> ownKeys = new HashSet<>();
+        jobs.forEach(job -> ownKeys.add(job.key()));
+        long late = 0;
+        for (Map.Entry<Long, Integer> hour : eventsPerHour.entrySet()) {
+            boolean earlierFiles = ctx.store().list(LakePartition.prefix(name(), hour.getKey())).stream()
+                    .anyMatch(o -> !ownKeys.contains(o.key()));
+            late += earlierFiles ? hour.getValue() : 0;
+        }
+        return late;
     }
 
     private static int ceilDiv(int a, int b) {

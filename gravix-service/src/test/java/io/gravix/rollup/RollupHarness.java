@@ -35,6 +35,11 @@ final class RollupHarness implements AutoCloseable {
     }
 
     RollupHarness(Path dataDir, RollupConfig config, CrashPoints crashPoints, ObjectStore store) throws Exception {
+        this(dataDir, config, crashPoints, store, Clock.systemUTC());
+    }
+
+    /** With {@code rollupClock} as the rollup's clock (commit times), e.g. a test's settable clock. */
+    RollupHarness(Path dataDir, RollupConfig config, CrashPoints crashPoints, ObjectStore store, Clock rollupClock) throws Exception {
         this.dataDir = dataDir;
         this.index = BatchIndex.open(dataDir.resolve("index.db"));
         this.spool = new Spool(dataDir.resolve("spool"), index, new SpoolConfig(), Clock.systemUTC(), registry);
@@ -42,7 +47,7 @@ final class RollupHarness implements AutoCloseable {
         this.store = store;
         this.deadLetters = new DeadLetterQueue(dataDir.resolve("dlq"), Clock.systemUTC());
         this.rollup = new RollupService(config, index, spool::tableDirectory, dataDir.resolve("rollup-work"), store,
-                deadLetters, Clock.systemUTC(), registry, crashPoints);
+                deadLetters, rollupClock, registry, crashPoints);
         rollup.start();
     }
 
