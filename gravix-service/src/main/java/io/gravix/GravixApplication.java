@@ -9,12 +9,17 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.servlets.tasks.Task;
 import io.gravix.admin.AdminTokenFilter;
+import io.gravix.admin.BuildInfo;
+import io.gravix.admin.Probes;
+import io.gravix.admin.ShutdownDrain;
+import io.gravix.admin.ProbeServlet;
+import io.gravix.admin.console.ConsoleServlet;
+import io.gravix.admin.console.TapServlet;
 import io.gravix.admin.DlqListTask;
 import io.gravix.admin.DlqPurgeTask;
 import io.gravix.admin.DlqReplayTask;
 import io.gravix.admin.DlqShowTask;
 import io.gravix.admin.DropwizardMetricsBridge;
-import io.gravix.admin.ProbeServlet;
 import io.gravix.admin.RollupNowTask;
 import io.gravix.admin.SealNowTask;
 import io.gravix.admin.TaskRequestCheckFilter;
@@ -27,6 +32,7 @@ import io.gravix.index.BatchIndex;
 import io.gravix.ingest.ApiKeyAuthenticator;
 import io.gravix.ingest.EventPreparer;
 import io.gravix.ingest.IngestResource;
+import io.gravix.ingest.IngestTap;
 import io.gravix.ingest.ShuttingDownErrorHandler;
 import io.gravix.loadgen.LoadgenCommand;
 import io.gravix.spool.Spool;
@@ -93,6 +99,8 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         registry.register(new DropwizardMetricsBridge(environment.metrics()));
+        BuildInfo build = BuildInfo.load();
+        build.register(registry);
 
         // The lake; the rollup is its only writer. Checked first: a misconfigured store fails start-up.
         ObjectStore store = config.getStore().build(config.dataPath());
@@ -122,6 +130,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
                 .minThreads(2).maxThreads(2).build();
         Spool spool = new Spool(config.dataPath().resolve("spool"), index, config.getSpool(), clock, registry);
         environment.lifecycle().manage(spool);
+        ShutdownDrain drain = new ShutdownDrain(config.getProbes().getDrainDelay().toJavaDuration());
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarting(LifeCycle event) {
@@ -133,6 +142,8 @@ public final class GravixApplication extends Application<GravixConfiguration> {
 
             @Override
             public void lifeCycleStopping(LifeCycle event) {
+                // Before Jetty closes its connectors: /ready turns 503, ingest accepts for the drain delay, then refuses.
+                drain.drain();
                 spool.beginShutdown();
             }
         });
@@ -149,20 +160,19 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         if (authenticator.keyCount() == 0) {
             LOG.warn("no API keys configured: every ingest request will get 401 (set GRAVIX_API_KEY or auth.apiKeys)");
         }
+        IngestTap tap = new IngestTap();
         environment.jersey().register(new IngestResource(authenticator, config.getIngest(), spool,
                 List.of(EventPreparer.forRequestFacts(config.getIngest(), clock), EventPreparer.forServiceEvents(config.getIngest(), clock)),
-                registry, ackExecutor));
+                registry, ackExecutor, tap));
 
         java.util.function.Supplier<String> indexProblem = () -> index.isHealthy() ? null : "batch index does not answer";
         environment.healthChecks().register("index", new io.gravix.admin.ConditionHealthCheck(indexProblem));
         environment.healthChecks().register("spool", new io.gravix.admin.ConditionHealthCheck(spool::unwritableReason));
         environment.healthChecks().register("store", new StoreHealthCheck(store));
-        environment.admin().addServlet("live", new ProbeServlet(List.of(
-                new ProbeServlet.Check("process", () -> null)))).addMapping("/live");
-        environment.admin().addServlet("ready", new ProbeServlet(List.of(
-                new ProbeServlet.Check("index", indexProblem),
-                new ProbeServlet.Check("spool", spool::unwritableReason),
-                new ProbeServlet.Check("accepting", () -> spool.isShuttingDown() ? "shutting down" : null)))).addMapping("/ready");
+        ProbeServlet live = Probes.liveness(spool, config.getProbes());
+        ProbeServlet ready = Probes.readiness(index, spool, drain);
+        environment.admin().addServlet("live", live).addMapping("/live");
+        environment.admin().addServlet("ready", ready).addMapping("/ready");
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping("/metrics");
 
         AdminTokenFilter adminToken = AdminTokenFilter.from(config.getAdmin(), env);
@@ -181,6 +191,14 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         environment.admin().addFilter("task-checks", TaskRequestCheckFilter.forTasks(tasks))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
         tasks.forEach(environment.admin()::addTask);
+
+        // The operator console: the overview is open like /metrics; the tap shows event contents and needs the token.
+        var history = ConsoleServlet.history(registry, clock);
+        environment.lifecycle().manage(history);
+        environment.admin().addServlet("console", new ConsoleServlet(new ConsoleServlet.Sources(registry, environment.healthChecks(),
+                ready, live, rollup, deadLetters, build), history)).addMapping("/console");
+        environment.admin().addFilter("console-token", adminToken).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/console/tap");
+        environment.admin().addServlet("console-tap", new TapServlet(tap)).addMapping("/console/tap");
     }
 
     /**

@@ -50,10 +50,11 @@ public final class IngestResource {
     private final IngestMetrics metrics;
     private final Executor ackExecutor;
     private final String retryAfterSeconds;
+    private final IngestTap tap;
 
     public IngestResource(ApiKeyAuthenticator authenticator, IngestConfig config, Spool spool,
                           List<EventPreparer<?>> preparers, io.prometheus.metrics.model.registry.PrometheusRegistry registry,
-                          Executor ackExecutor) {
+                          Executor ackExecutor, IngestTap tap) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.bodyReader = new BodyReader(requireNonNull(config, "config is null"));
         this.spool = requireNonNull(spool, "spool is null");
@@ -63,6 +64,7 @@ public final class IngestResource {
         this.metrics = new IngestMetrics(registry);
         this.ackExecutor = requireNonNull(ackExecutor, "ackExecutor is null");
         this.retryAfterSeconds = Long.toString(spool.config().getRetryAfter().toSeconds());
+        this.tap = requireNonNull(tap, "tap is null");
     }
 
     @POST
@@ -104,6 +106,7 @@ public final class IngestResource {
                 spool.appendExpected(table, frame.frame(), frame.events()).whenCompleteAsync((ignored, failure) -> {
                     if (failure == null) {
                         metrics.events.labelValues(table.tableName()).inc(frame.events());
+                        tap.record(table, frame.frame(), System.currentTimeMillis());
                         finish(response, table, label, start, Response.accepted(new Accepted(frame.events()))
                                 .type(MediaType.APPLICATION_JSON_TYPE).build());
                     } else {

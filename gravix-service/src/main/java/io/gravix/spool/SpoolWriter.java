@@ -60,6 +60,7 @@ final class SpoolWriter {
     private double framesPerFlush = 1;
     private static final double CONCURRENT_CLIENTS = 2.0;
     private final Thread thread;
+    private final WriterProgress progress;
 
     /** Set once, by the writer thread, when a write, fsync or seal fails; never cleared. */
     private volatile Exception failure;
@@ -106,6 +107,7 @@ final class SpoolWriter {
         this.policy = new FlushPolicy(config.getFlushMaxBytes().toBytes(), config.getFlushMaxWait().toNanoseconds(),
                 config.getFlushLinger().toNanoseconds());
         this.thread = new Thread(this::run, "spool-writer-" + table.tableName());
+        this.progress = new WriterProgress(clock.millis());
     }
 
     void start() {
@@ -155,6 +157,7 @@ final class SpoolWriter {
             return done;
         }
         queue.add(new Append(frame, events, done));
+        progress.workArrived(clock.millis());
         return done;
     }
 
@@ -162,6 +165,7 @@ final class SpoolWriter {
     CompletableFuture<Void> sealNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new Seal(done));
+        progress.workArrived(clock.millis());
         return done;
     }
 
@@ -179,6 +183,11 @@ final class SpoolWriter {
 
     Exception failure() {
         return failure;
+    }
+
+    /** How long queued work has waited without this writer making progress (0 when idle or keeping up). */
+    long stalledMillis() {
+        return progress.stalledMillis(clock.millis());
     }
 
     private void run() {
@@ -202,6 +211,9 @@ final class SpoolWriter {
                 Thread.currentThread().interrupt();
                 command = new Stop(new CompletableFuture<>());
             }
+            if (command != null) {
+                progress.progressed(clock.millis());
+            }
             if (command instanceof Append) {
                 Append append = (Append) command;
                 if (gathered.isEmpty()) {
@@ -217,6 +229,9 @@ final class SpoolWriter {
                 gatheredBytes = 0;
                 if (command instanceof Seal) {
                     complete(((Seal) command).done(), this::seal);
+                    if (queue.isEmpty()) {
+                        progress.drained(clock.millis());
+                    }
                     continue;
                 }
                 drainAfterStop();
@@ -232,6 +247,9 @@ final class SpoolWriter {
                 flush(gathered, decision.reason());
                 gathered.clear();
                 gatheredBytes = 0;
+            }
+            if (gathered.isEmpty() && queue.isEmpty()) {
+                progress.drained(clock.millis());
             }
             sealIfDue();
         }

@@ -165,7 +165,7 @@ class IngestApiIT {
             assertThat(answer.json().path("checks").size()).as(probe).isPositive();
         }
         assertThat(http.getAdmin("/ready").json().path("checks").fieldNames())
-                .toIterable().contains("index", "spool", "accepting");
+                .toIterable().contains("index", "spool", "disk", "backlog", "shutdown");
     }
 
     @Test
