@@ -15,6 +15,8 @@ import io.gravix.admin.DlqReplayTask;
 import io.gravix.admin.DlqShowTask;
 import io.gravix.admin.DropwizardMetricsBridge;
 import io.gravix.admin.ProbeServlet;
+import io.gravix.admin.RollupDropBatchTask;
+import io.gravix.admin.RollupHealthCheck;
 import io.gravix.admin.RollupNowTask;
 import io.gravix.admin.SealNowTask;
 import io.gravix.admin.TaskRequestCheckFilter;
@@ -23,6 +25,7 @@ import io.gravix.dlq.DeadLetterQueue;
 import io.gravix.dlq.DeadLetterReplayer;
 import io.gravix.rollup.CrashPoints;
 import io.gravix.rollup.RollupService;
+import io.gravix.rollup.RollupStatus;
 import io.gravix.index.BatchIndex;
 import io.gravix.ingest.ApiKeyAuthenticator;
 import io.gravix.ingest.EventPreparer;
@@ -156,7 +159,8 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         java.util.function.Supplier<String> indexProblem = () -> index.isHealthy() ? null : "batch index does not answer";
         environment.healthChecks().register("index", new io.gravix.admin.ConditionHealthCheck(indexProblem));
         environment.healthChecks().register("spool", new io.gravix.admin.ConditionHealthCheck(spool::unwritableReason));
-        environment.healthChecks().register("store", new StoreHealthCheck(store));
+        environment.healthChecks().register("store", new StoreHealthCheck(store, () -> rollupStoreProblem(rollup)));
+        environment.healthChecks().register("rollup", new RollupHealthCheck(rollup.status()));
         environment.admin().addServlet("live", new ProbeServlet(List.of(
                 new ProbeServlet.Check("process", () -> null)))).addMapping("/live");
         environment.admin().addServlet("ready", new ProbeServlet(List.of(
@@ -172,6 +176,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         List<Task> tasks = List.of(
                 new SealNowTask(spool),
                 new RollupNowTask(spool, rollup),
+                new RollupDropBatchTask(index, rollup),
                 new DlqListTask(deadLetters),
                 new DlqShowTask(deadLetters),
                 new DlqReplayTask(deadLetters, new DeadLetterReplayer(deadLetters, spool::importSealedBatch)),
@@ -181,6 +186,13 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         environment.admin().addFilter("task-checks", TaskRequestCheckFilter.forTasks(tasks))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
         tasks.forEach(environment.admin()::addTask);
+    }
+
+    /** What the rollup reports about the store, for the {@code store} health check; null when nothing. */
+    private static String rollupStoreProblem(RollupService rollup) {
+        RollupStatus.Snapshot s = rollup.status().snapshot();
+        return s.failing() && s.lastFailureKind().orElse(null) == RollupStatus.FailureKind.STORE
+                ? "rollup: " + RollupHealthCheck.describe(s) : null;
     }
 
     /**

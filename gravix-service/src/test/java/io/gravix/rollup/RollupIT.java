@@ -68,7 +68,7 @@ class RollupIT {
         assertThat(summary.path("files").asInt()).isBetween(2, 4); // one per table and event hour
         assertThat(summary.path("deadLettered")).isEmpty();
         assertThat(summary.path("details").get(0).path("files").get(0).asText())
-                .matches("request_facts/dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/part-\\d+-0\\.parquet");
+                .matches("request_facts/dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/part-[a-z2-7]{12}-\\d+-0\\.parquet");
 
         List<Map<String, Object>> rows = LakeDuckDb.requestFacts(dataDir.resolve("lake"));
         assertThat(rows).extracting(r -> r.get("event_id")).doesNotHaveDuplicates().hasSize(31);
