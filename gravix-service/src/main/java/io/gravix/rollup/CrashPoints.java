@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * waits forever, so that the test can kill it with SIGKILL exactly there. Unset (always,
  * in production) it does nothing.
  */
-public final class CrashPoints {
+public class CrashPoints {
     public static final String ENV = "GRAVIX_TEST_CRASH_AT";
     /** The log line a crash test waits for, followed by the point's name. */
     public static final String ANNOUNCEMENT = "TEST CRASH POINT REACHED: ";
@@ -28,6 +28,21 @@ public final class CrashPoints {
     /** For in-process tests: the run throws {@link SimulatedCrash} at {@code point}, leaving the disk as a crash would. */
     public static CrashPoints throwAt(CrashPoint point) {
         return new CrashPoints(point, false);
+    }
+
+    /** For in-process tests: the first time a run reaches {@code point} it runs out of heap (an OutOfMemoryError). */
+    public static CrashPoints outOfMemoryOnceAt(CrashPoint point) {
+        return new CrashPoints(point, false) {
+            private boolean fired;
+
+            @Override
+            void reached(CrashPoint p) {
+                if (p == point && !fired) {
+                    fired = true;
+                    throw new OutOfMemoryError("simulated: Java heap space");
+                }
+            }
+        };
     }
 
     /** Thrown at an armed crash point by {@link #throwAt}. */

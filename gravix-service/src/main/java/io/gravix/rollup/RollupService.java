@@ -69,7 +69,7 @@ public final class RollupService implements Managed {
     private final ExecutorService writers;
     private volatile long nextDueMillis;
     private volatile boolean stopping;
-    /** The free bytes the last run that failed for want of disk needed; read and written on the rollup thread. */
+    /** The file bytes the last run that failed for want of disk needed room for; used on the rollup thread only. */
     private long diskNeeded;
 
     /**
@@ -88,7 +88,7 @@ public final class RollupService implements Managed {
         this.backoff = new Backoff(config.getInterval().toMilliseconds(), config.getMaxBackoff().toMilliseconds(),
                 Math::random);
         this.fence = new InstanceFence(store, index.instanceId(), workDirectory, clock);
-        this.workDisk = new WorkDisk(workDirectory, config.getMinFreeDisk().toBytes());
+        this.workDisk = new WorkDisk(workDirectory, () -> config.getMinFreeDisk().toBytes());
         this.writers = Executors.newFixedThreadPool(config.getWriterThreads(), named("rollup-writer"));
         for (Table table : Table.values()) {
             TableRollup.Context ctx = new TableRollup.Context(index.rollupLedger(), spoolDirectories.apply(table), workDirectory,
@@ -263,7 +263,7 @@ public final class RollupService implements Managed {
     private boolean causeIsGone(RollupStatus.FailureKind kind) {
         return switch (kind) {
             case STORE -> storeAnswers();
-            case DISK -> workDisk.hasRoomFor(diskNeeded - config.getMinFreeDisk().toBytes());
+            case DISK -> workDisk.hasRoomFor(diskNeeded);
             default -> false;
         };
     }
@@ -314,9 +314,9 @@ public final class RollupService implements Managed {
         }
         RollupStatus.FailureKind kind = RollupFailure.kindOf(e);
         if (e instanceof WorkDisk.NotEnoughDiskException disk) {
-            diskNeeded = disk.needed();
+            diskNeeded = disk.spoolBytes();
         } else if (kind == RollupStatus.FailureKind.DISK) {
-            diskNeeded = config.getMinFreeDisk().toBytes() + effectiveMaxRunBytes(); // a write hit a full disk
+            diskNeeded = effectiveMaxRunBytes(); // a write hit a full disk: wait for room for a whole run
         }
         String shrunk = "";
         if (kind == RollupStatus.FailureKind.MEMORY) {

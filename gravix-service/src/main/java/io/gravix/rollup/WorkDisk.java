@@ -17,26 +17,23 @@ import java.util.function.LongSupplier;
  */
 final class WorkDisk {
     private final Path directory;
-    private final long minFreeBytes;
+    private final LongSupplier minFree;
     private final LongSupplier usableBytes;
 
-    WorkDisk(Path directory, long minFreeBytes) {
-        this(directory, minFreeBytes, () -> usableSpace(directory));
-    }
-
-    /** For tests: with another measure of free space. */
-    WorkDisk(Path directory, long minFreeBytes, LongSupplier usableBytes) {
+    /** @param minFree the floor in bytes, read at every check */
+    WorkDisk(Path directory, LongSupplier minFree) {
         this.directory = requireNonNull(directory, "directory is null");
-        this.minFreeBytes = minFreeBytes;
-        this.usableBytes = requireNonNull(usableBytes, "usableBytes is null");
+        this.minFree = requireNonNull(minFree, "minFree is null");
+        this.usableBytes = () -> usableSpace(directory);
     }
 
     /** @throws NotEnoughDiskException unless {@code spoolBytes} plus the floor are free */
     void checkRoomFor(long runId, long spoolBytes) throws NotEnoughDiskException {
         long free = usableBytes.getAsLong();
+        long minFreeBytes = minFree.getAsLong();
         long needed = spoolBytes + minFreeBytes;
         if (free < needed) {
-            throw new NotEnoughDiskException(needed, "not enough free disk in " + directory + " for rollup run " + runId
+            throw new NotEnoughDiskException(spoolBytes, "not enough free disk in " + directory + " for rollup run " + runId
                     + ": it needs about " + mib(needed) + " MiB (up to " + mib(spoolBytes) + " MiB of Parquet files plus"
                     + " rollup.minFreeDisk " + mib(minFreeBytes) + " MiB) and " + mib(free) + " MiB are free; free disk space"
                     + " (the run resumes by itself) or lower rollup.maxRunBytes");
@@ -45,7 +42,7 @@ final class WorkDisk {
 
     /** Whether {@code bytes} plus the floor are free now. */
     boolean hasRoomFor(long bytes) {
-        return usableBytes.getAsLong() >= bytes + minFreeBytes;
+        return usableBytes.getAsLong() >= bytes + minFree.getAsLong();
     }
 
     private static long usableSpace(Path directory) {
@@ -60,17 +57,17 @@ final class WorkDisk {
         return Math.round(bytes / 1048576.0);
     }
 
-    /** A run did not start for want of disk; {@link #needed()} is what it waits for. */
+    /** A run did not start for want of disk; it waits for room for {@link #spoolBytes()} above the floor. */
     static final class NotEnoughDiskException extends IOException {
-        private final long needed;
+        private final long spoolBytes;
 
-        NotEnoughDiskException(long needed, String message) {
+        NotEnoughDiskException(long spoolBytes, String message) {
             super(message);
-            this.needed = needed;
+            this.spoolBytes = spoolBytes;
         }
 
-        long needed() {
-            return needed;
+        long spoolBytes() {
+            return spoolBytes;
         }
     }
 }
