@@ -41,10 +41,6 @@ public final class AdminTokenFilter implements Filter {
         return new AdminTokenFilter(null);
     }
 
-    public boolean hasToken() {
-        return tokenHash != null;
-    }
-
     @Override
     public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
