@@ -91,6 +91,7 @@ class ConfigurationTest {
     @Test
     void authDefaults() {
         assertThat(new AuthConfig().getApiKeys()).isEmpty();
+        assertThat(new AuthConfig().isDevKey()).as("the public development key is opt-in").isFalse();
     }
 
     @Test
@@ -147,11 +148,9 @@ class ConfigurationTest {
         assertThat(spool.getMaxSealedBatches()).isEqualTo(10_000);
         assertThat(spool.getRetryAfter()).isEqualTo(Duration.seconds(5));
 
-        assertThat(c.getAuth().getApiKeys()).singleElement().satisfies(k -> {
-            assertThat(k.getName()).isEqualTo("dev");
-            // the comment in config.yml promises this is the hash of the development key "gravix-dev-key"
-            assertThat(k.getSha256()).isEqualTo(Sha256.hex("gravix-dev-key"));
-        });
+        assertThat(c.getAuth().getApiKeys()).isEmpty();
+        // the quick start opts in to the development key; GRAVIX_DEV_KEY=false (the Docker image) opts out
+        assertThat(c.getAuth().isDevKey()).isEqualTo(Boolean.parseBoolean(env("GRAVIX_DEV_KEY", "true")));
         assertThat(c.getAdmin().getTokenSha256()).isNull();
         assertThat(validator.validate(c)).isEmpty();
     }
