@@ -42,10 +42,14 @@ public final class RollupConfig {
     @Max(64)
     private int writerThreads = 2;
 
-    /** How long a kept event id is remembered, so a retry within it is dropped as a duplicate. */
+    /**
+     * How long a kept event id is remembered, so a retry within it is dropped as a
+     * duplicate: at least {@code ingest.maxEventAge + ingest.maxClockSkew} (checked at
+     * start), hence 7 days and 5 minutes by default.
+     */
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
-    private Duration dedupeWindow = Duration.days(7);
+    private Duration dedupeWindow = Duration.minutes(7 * 24 * 60 + 5);
 
     /** After consecutive failed runs the next waits interval × 2^(failures-1), at most this long (±20 % jitter). */
     @NotNull
