@@ -38,16 +38,16 @@ final class RollupHarness implements AutoCloseable {
         this(dataDir, config, crashPoints, store, Clock.systemUTC());
     }
 
-    /** With {@code rollupClock} as the rollup's clock (commit times), e.g. a test's settable clock. */
-    RollupHarness(Path dataDir, RollupConfig config, CrashPoints crashPoints, ObjectStore store, Clock rollupClock) throws Exception {
+    /** With {@code clock} for the spool (batch creation times) and the rollup (commit times, the dedupe window). */
+    RollupHarness(Path dataDir, RollupConfig config, CrashPoints crashPoints, ObjectStore store, Clock clock) throws Exception {
         this.dataDir = dataDir;
         this.index = BatchIndex.open(dataDir.resolve("index.db"));
-        this.spool = new Spool(dataDir.resolve("spool"), index, new SpoolConfig(), Clock.systemUTC(), registry);
+        this.spool = new Spool(dataDir.resolve("spool"), index, new SpoolConfig(), clock, registry);
         spool.start();
         this.store = store;
-        this.deadLetters = new DeadLetterQueue(dataDir.resolve("dlq"), Clock.systemUTC());
+        this.deadLetters = new DeadLetterQueue(dataDir.resolve("dlq"), clock);
         this.rollup = new RollupService(config, index, spool::tableDirectory, dataDir.resolve("rollup-work"), store,
-                deadLetters, rollupClock, registry, crashPoints);
+                deadLetters, clock, registry, crashPoints);
         rollup.start();
     }
 
