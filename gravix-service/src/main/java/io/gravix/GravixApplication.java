@@ -26,6 +26,7 @@ import io.gravix.rollup.RollupService;
 import io.gravix.index.BatchIndex;
 import io.gravix.ingest.ApiKeyAuthenticator;
 import io.gravix.ingest.EventPreparer;
+import io.gravix.ingest.IngestErrorMapping;
 import io.gravix.ingest.IngestResource;
 import io.gravix.ingest.ShuttingDownErrorHandler;
 import io.gravix.loadgen.LoadgenCommand;
@@ -152,6 +153,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         environment.jersey().register(new IngestResource(authenticator, config.getIngest(), spool,
                 List.of(EventPreparer.forRequestFacts(config.getIngest(), clock), EventPreparer.forServiceEvents(config.getIngest(), clock)),
                 registry, ackExecutor));
+        environment.jersey().register(new IngestErrorMapping(config.getSpool().getRetryAfter()));
 
         java.util.function.Supplier<String> indexProblem = () -> index.isHealthy() ? null : "batch index does not answer";
         environment.healthChecks().register("index", new io.gravix.admin.ConditionHealthCheck(indexProblem));

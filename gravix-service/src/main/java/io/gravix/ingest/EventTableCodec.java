@@ -90,6 +90,11 @@ final class EventTableCodec<T extends Message> {
         return table;
     }
 
+    /** This codec with another record encoder (a test seam: encoding that fails). */
+    EventTableCodec<T> withEncoder(RecordEncoder<T> other) {
+        return new EventTableCodec<>(table, json, protobuf, validator, timestamp, other);
+    }
+
     JsonEventReader<T> json() {
         return json;
     }
