@@ -58,14 +58,21 @@ public final class BatchIndex implements Closeable {
                     + " id_count INTEGER NOT NULL,"
                     + " ids BLOB NOT NULL)",
             "CREATE INDEX run_ids_by_age ON run_ids(table_name, committed_at_ms)",
-            "CREATE INDEX batches_by_run ON batches(run_id)");
+            "CREATE INDEX batches_by_run ON batches(run_id)",
+            // Who this index is: the instance id in every lake key it writes (see InstanceIdentity).
+            "CREATE TABLE instance (id TEXT NOT NULL, created_at_ms INTEGER NOT NULL)",
+            // The lake keys each attempt of a run was about to put, so a later attempt can delete the ones it did not write.
+            "CREATE TABLE run_keys (run_id INTEGER NOT NULL, object_key TEXT NOT NULL, PRIMARY KEY (run_id, object_key))");
 
     private final Path file;
     private final Handle handle;
+    private final String instanceId;
 
     private BatchIndex(Path file, Handle handle) {
         this.file = file;
         this.handle = handle;
+        migrate();
+        this.instanceId = InstanceIdentity.loadOrCreate(handle);
     }
 
     /** Opens (creating if needed) the index at {@code file} and brings its schema up to date. */
@@ -79,12 +86,10 @@ public final class BatchIndex implements Closeable {
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Handle handle = Jdbi.create(dataSource).open();
-        BatchIndex index = new BatchIndex(file, handle);
-        index.migrate();
-        return index;
+        return new BatchIndex(file, handle);
     }
 
-    private synchronized void migrate() {
+    private void migrate() {
         int version = handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
         for (int i = version; i < MIGRATIONS.size(); i++) {
             String statement = MIGRATIONS.get(i);
@@ -98,6 +103,15 @@ public final class BatchIndex implements Closeable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * This index's instance id: random, created with the index and never changed. Every lake
+     * key the rollup writes carries it, so instances sharing a bucket and prefix (each with
+     * its own data directory) never write the same key.
+     */
+    public String instanceId() {
+        return instanceId;
     }
 
     /** The rollup's state in this database (same connection, so one transaction can span both). */
