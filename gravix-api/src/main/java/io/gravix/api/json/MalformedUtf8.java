@@ -43,18 +43,19 @@ final class MalformedUtf8 {
 
     /** The event and field that the text before {@code at} leaves open. */
     private static EventDecodeException locate(byte[] body, int offset, int at, String what) {
-        JsonToken last = null;
+        boolean inValue = false; // whether the text stops inside a field's value (or right after its name)
         JsonStreamContext context;
         try (JsonParser p = FACTORY.createParser(body, offset, at)) {
             try {
-                while ((last = p.nextToken()) != null) {
-                    if (last == JsonToken.VALUE_STRING) {
-                        p.getText(); // Jackson reads a string's text lazily: this fails if the string is the open value
-                        last = JsonToken.END_OBJECT; // a complete value: not the one at fault
+                for (JsonToken t; (t = p.nextToken()) != null; ) {
+                    inValue = t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING;
+                    if (t == JsonToken.VALUE_STRING) {
+                        p.getText(); // Jackson reads a string lazily: this fails if the string is the one cut short
+                        inValue = false;
                     }
                 }
             } catch (IOException endOfValidText) {
-                // expected: the text stops inside a value; `last` is the token it stops in or after
+                // expected: the text stops inside a value or a name
             }
             context = p.getParsingContext();
         } catch (IOException e) {
@@ -65,7 +66,7 @@ final class MalformedUtf8 {
             return new EventDecodeException(-1, null, what);
         }
         int index = Math.max(event.getParent().getCurrentIndex(), 0);
-        String field = last == JsonToken.FIELD_NAME || last == JsonToken.VALUE_STRING ? fieldName(context) : null;
+        String field = inValue ? fieldName(context) : null;
         return new EventDecodeException(index, field, what + (field == null ? " (event " + index + ")" : ""));
     }
 
