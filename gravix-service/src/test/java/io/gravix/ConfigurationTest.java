@@ -22,6 +22,7 @@ import io.gravix.ingest.ApiKey;
 import io.gravix.ingest.AuthConfig;
 import io.gravix.ingest.IngestConfig;
 import io.gravix.ingest.Sha256;
+import io.gravix.rollup.RollupConfig;
 import io.gravix.spool.SpoolConfig;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -91,6 +92,7 @@ class ConfigurationTest {
     @Test
     void authDefaults() {
         assertThat(new AuthConfig().getApiKeys()).isEmpty();
+        assertThat(new AuthConfig().isDevKey()).as("the public development key is opt-in").isFalse();
     }
 
     @Test
@@ -112,6 +114,33 @@ class ConfigurationTest {
     @Test
     void theDefaultsAreValid() {
         assertThat(validator.validate(new GravixConfiguration())).isEmpty();
+    }
+
+    @Test
+    void rollupDefaults() {
+        RollupConfig c = new RollupConfig();
+        assertThat(c.getInterval()).isEqualTo(Duration.seconds(10));
+        assertThat(c.getBacklogThreshold()).isEqualTo(DataSize.mebibytes(256));
+        assertThat(c.getMaxRunBytes()).isEqualTo(DataSize.mebibytes(64));
+        assertThat(c.getMaxRowsPerFile()).isEqualTo(1_000_000);
+        assertThat(c.getWriterThreads()).isEqualTo(2);
+        assertThat(c.getDedupeWindow()).isEqualTo(Duration.minutes(7 * 24 * 60 + 5));
+        assertThat(c.getMaxBackoff()).isEqualTo(Duration.minutes(5));
+        assertThat(c.getMinFreeDisk()).isEqualTo(DataSize.mebibytes(512));
+        assertThat(c.isAcceptLakeAheadOfIndex()).isFalse();
+        assertThat(c.getSeenIdCacheSize()).isEqualTo(DataSize.mebibytes(32));
+    }
+
+    @Test
+    void aRetryWindowLongerThanTheDedupeWindowIsRefused() {
+        GravixConfiguration c = new GravixConfiguration();
+        c.getRollup().setDedupeWindow(Duration.days(7)); // the old default: 7 d + 5 min of retries do not fit
+        assertThat(validator.validate(c)).extracting(ConstraintViolation::getMessage).singleElement().asString()
+                .contains("ingest.maxEventAge + ingest.maxClockSkew must not exceed rollup.dedupeWindow");
+        c.getRollup().setDedupeWindow(Duration.minutes(7 * 24 * 60 + 5)); // exactly enough
+        assertThat(validator.validate(c)).isEmpty();
+        c.getIngest().setMaxClockSkew(Duration.minutes(6));
+        assertThat(validator.validate(c)).isNotEmpty();
     }
 
     // --- the shipped config.yml --------------------------------------------------------------------
@@ -147,11 +176,9 @@ class ConfigurationTest {
         assertThat(spool.getMaxSealedBatches()).isEqualTo(10_000);
         assertThat(spool.getRetryAfter()).isEqualTo(Duration.seconds(5));
 
-        assertThat(c.getAuth().getApiKeys()).singleElement().satisfies(k -> {
-            assertThat(k.getName()).isEqualTo("dev");
-            // the comment in config.yml promises this is the hash of the development key "gravix-dev-key"
-            assertThat(k.getSha256()).isEqualTo(Sha256.hex("gravix-dev-key"));
-        });
+        assertThat(c.getAuth().getApiKeys()).isEmpty();
+        // the quick start opts in to the development key; GRAVIX_DEV_KEY=false (the Docker image) opts out
+        assertThat(c.getAuth().isDevKey()).isEqualTo(Boolean.parseBoolean(env("GRAVIX_DEV_KEY", "true")));
         assertThat(c.getAdmin().getTokenSha256()).isNull();
         assertThat(validator.validate(c)).isEmpty();
     }

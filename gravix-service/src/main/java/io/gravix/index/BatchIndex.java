@@ -76,14 +76,21 @@ public final class BatchIndex implements Closeable {
                     + " id_count INTEGER NOT NULL,"
                     + " ids BLOB NOT NULL)",
             "CREATE INDEX run_ids_by_age ON run_ids(table_name, committed_at_ms)",
-            "CREATE INDEX batches_by_run ON batches(run_id)");
+            "CREATE INDEX batches_by_run ON batches(run_id)",
+            // Who this index is: the instance id in every lake key it writes (see InstanceIdentity).
+            "CREATE TABLE instance (id TEXT NOT NULL, created_at_ms INTEGER NOT NULL)",
+            // The lake keys each attempt of a run was about to put, so a later attempt can delete the ones it did not write.
+            "CREATE TABLE run_keys (run_id INTEGER NOT NULL, object_key TEXT NOT NULL, PRIMARY KEY (run_id, object_key))");
 
     private final Path file;
     private final Handle handle;
+    private final String instanceId;
 
     private BatchIndex(Path file, Handle handle) {
         this.file = file;
         this.handle = handle;
+        migrate();
+        this.instanceId = InstanceIdentity.loadOrCreate(handle);
     }
 
     /** Opens (creating if needed) the index at {@code file} and brings its schema up to date. */
@@ -97,15 +104,13 @@ public final class BatchIndex implements Closeable {
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Handle handle = Jdbi.create(dataSource).open();
-        BatchIndex index = new BatchIndex(file, handle);
         try {
-            requireDurable(index.durability(), file);
-            index.migrate();
+            requireDurable(durabilityOf(handle), file);
+            return new BatchIndex(file, handle);
         } catch (IOException | RuntimeException e) {
             handle.close();
             throw e;
         }
-        return index;
     }
 
     /** The SQLite settings a commit's durability rests on, as this index's connection has them. */
@@ -116,6 +121,10 @@ public final class BatchIndex implements Closeable {
 
     /** Reads the settings back from SQLite (journal mode and synchronous are what it really uses, not what was asked). */
     public synchronized Durability durability() {
+        return durabilityOf(handle);
+    }
+
+    private static Durability durabilityOf(Handle handle) {
         String journal = handle.createQuery("PRAGMA journal_mode").mapTo(String.class).one();
         int synchronous = handle.createQuery("PRAGMA synchronous").mapTo(Integer.class).one();
         return new Durability(journal, synchronous);
@@ -129,7 +138,7 @@ public final class BatchIndex implements Closeable {
         }
     }
 
-    private synchronized void migrate() {
+    private void migrate() {
         int version = handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
         for (int i = version; i < MIGRATIONS.size(); i++) {
             String statement = MIGRATIONS.get(i);
@@ -143,6 +152,15 @@ public final class BatchIndex implements Closeable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * This index's instance id: random, created with the index and never changed. Every lake
+     * key the rollup writes carries it, so instances sharing a bucket and prefix (each with
+     * its own data directory) never write the same key.
+     */
+    public String instanceId() {
+        return instanceId;
     }
 
     /** The rollup's state in this database (same connection, so one transaction can span both). */

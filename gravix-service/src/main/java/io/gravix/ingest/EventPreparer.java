@@ -127,7 +127,7 @@ public final class EventPreparer<T extends Message> {
     void validate(List<T> events) {
         List<Violation> violations = new ArrayList<>(0);
         List<IngestException.Detail> details = null;
-        long now = window.nowSeconds();
+        long now = window.nowMillis();
         int limit = config.getMaxErrorDetails();
         int invalidEvents = 0;
         for (int i = 0; i < events.size(); i++) {

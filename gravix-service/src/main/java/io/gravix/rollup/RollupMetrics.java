@@ -15,8 +15,10 @@ final class RollupMetrics {
     final Counter bytesWritten;
     final Counter runs;
     final Gauge lastSuccess;
+    final Gauge seenIds;
+    final Gauge seenIdsMemory;
 
-    RollupMetrics(PrometheusRegistry registry, DoubleSupplier lagSeconds) {
+    RollupMetrics(PrometheusRegistry registry, DoubleSupplier lagSeconds, RollupStatus status) {
         events = Counter.builder()
                 .name("rollup_events_total")
                 .help("Events written to the lake")
@@ -54,6 +56,29 @@ final class RollupMetrics {
                 .name("rollup_lag_seconds")
                 .help("Age of the oldest sealed batch not yet rolled up (0 when none waits)")
                 .callback(cb -> cb.call(lagSeconds.getAsDouble()))
+                .register(registry);
+        seenIds = Gauge.builder()
+                .name("rollup_seen_ids")
+                .help("Event ids the seen-id index remembers (the dedupe window)")
+                .labelNames("table")
+                .register(registry);
+        seenIdsMemory = Gauge.builder()
+                .name("rollup_seen_ids_memory_bytes")
+                .help("Heap the seen-id index takes: fingerprints plus the exact-id cache")
+                .labelNames("table")
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("rollup_failure_streak")
+                .help("Consecutive failed rollup runs (0 after a success)")
+                .callback(cb -> cb.call(status.snapshot().failureStreak()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("rollup_next_attempt_timestamp_seconds")
+                .help("When a failed run is retried at the latest (Unix seconds; 0 when not backing off)")
+                .callback(cb -> {
+                    RollupStatus.Snapshot s = status.snapshot();
+                    cb.call(s.failing() ? s.nextAttemptAtMillis() / 1000.0 : 0);
+                })
                 .register(registry);
     }
 }

@@ -136,6 +136,18 @@ class BatchIndexTest {
     }
 
     @Test
+    void theInstanceIdIsCreatedOnceAndKeptAcrossReopening() throws Exception {
+        String instance = index.instanceId();
+        assertThat(instance).matches("[a-z2-7]{12}");
+        index.close();
+        index = BatchIndex.open(file);
+        assertThat(index.instanceId()).isEqualTo(instance);
+        try (BatchIndex other = BatchIndex.open(file.resolveSibling("other.db"))) {
+            assertThat(other.instanceId()).isNotEqualTo(instance);
+        }
+    }
+
+    @Test
     void reopeningKeepsTheDataAndDoesNotMigrateAgain() throws Exception {
         long id = index.createOpenBatch(FACTS, 1000);
         index.markSealed(id, FACTS, 1000, 5000, 4096, 10, 25);
@@ -143,7 +155,7 @@ class BatchIndexTest {
         index.close();
 
         index = BatchIndex.open(file); // would fail with "table batches already exists" if migrations re-ran
-        assertThat(pragma("user_version")).isEqualTo(version).isEqualTo("8");
+        assertThat(pragma("user_version")).isEqualTo(version).isEqualTo("10");
         assertThat(index.find(id)).contains(new BatchRecord(id, FACTS, BatchState.SEALED, 1000, 5000, 4096, 10, 25));
         index.close();
         index = BatchIndex.open(file);
