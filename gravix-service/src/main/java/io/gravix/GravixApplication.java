@@ -32,6 +32,7 @@ import io.gravix.index.BatchIndex;
 import io.gravix.ingest.ApiKeyAuthenticator;
 import io.gravix.ingest.EventPreparer;
 import io.gravix.ingest.GracefulShutdown;
+import io.gravix.ingest.IngestErrorMapping;
 import io.gravix.ingest.IngestResource;
 import io.gravix.ingest.IngestTap;
 import io.gravix.loadgen.LoadgenCommand;
@@ -134,6 +135,7 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         environment.jersey().register(new IngestResource(ApiKeyAuthenticator.from(config.getAuth(), env), config.getIngest(), spool,
                 List.of(EventPreparer.forRequestFacts(config.getIngest(), clock), EventPreparer.forServiceEvents(config.getIngest(), clock)),
                 registry, ackExecutor, tap));
+        environment.jersey().register(new IngestErrorMapping(config.getSpool().getRetryAfter()));
 
         Supplier<String> indexProblem = () -> index.isHealthy() ? null : "batch index does not answer";
         environment.healthChecks().register("index", new ConditionHealthCheck(indexProblem));

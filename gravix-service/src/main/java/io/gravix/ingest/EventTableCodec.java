@@ -31,7 +31,7 @@ final class EventTableCodec<T extends Message> {
     /** Turns a protobuf batch body into its events. */
     @FunctionalInterface
     interface BatchParser<T> {
-        ParsedBatch<T> parse(byte[] body) throws InvalidProtocolBufferException;
+        ParsedBatch<T> parse(byte[] body) throws java.io.IOException;
     }
 
     /** The events of a protobuf batch, and the field numbers it held besides the events (none in a valid batch). */
@@ -63,6 +63,7 @@ final class EventTableCodec<T extends Message> {
     static EventTableCodec<RequestFact> requestFacts() {
         return new EventTableCodec<>(Table.REQUEST_FACTS, new RequestFactJsonReader(),
                 body -> {
+                    WireLengths.check(body, RequestFactBatch.getDescriptor());
                     RequestFactBatch batch = RequestFactBatch.parseFrom(body);
                     return new ParsedBatch<>(batch.getFactsList(), batch.getUnknownFields().asMap().keySet());
                 },
@@ -75,6 +76,7 @@ final class EventTableCodec<T extends Message> {
     static EventTableCodec<ServiceEvent> serviceEvents() {
         return new EventTableCodec<>(Table.SERVICE_EVENTS, new ServiceEventJsonReader(),
                 body -> {
+                    WireLengths.check(body, ServiceEventBatch.getDescriptor());
                     ServiceEventBatch batch = ServiceEventBatch.parseFrom(body);
                     return new ParsedBatch<>(batch.getEventsList(), batch.getUnknownFields().asMap().keySet());
                 },
@@ -86,6 +88,11 @@ final class EventTableCodec<T extends Message> {
 
     Table table() {
         return table;
+    }
+
+    /** This codec with another record encoder (a test seam: encoding that fails). */
+    EventTableCodec<T> withEncoder(RecordEncoder<T> other) {
+        return new EventTableCodec<>(table, json, protobuf, validator, timestamp, other);
     }
 
     JsonEventReader<T> json() {
