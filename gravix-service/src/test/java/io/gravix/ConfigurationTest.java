@@ -128,6 +128,7 @@ class ConfigurationTest {
         assertThat(c.getMaxBackoff()).isEqualTo(Duration.minutes(5));
         assertThat(c.getMinFreeDisk()).isEqualTo(DataSize.mebibytes(512));
         assertThat(c.isAcceptLakeAheadOfIndex()).isFalse();
+        assertThat(c.getSeenIdCacheSize()).isEqualTo(DataSize.mebibytes(32));
     }
 
     @Test

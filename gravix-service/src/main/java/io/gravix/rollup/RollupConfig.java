@@ -72,6 +72,19 @@ public final class RollupConfig {
      */
     private boolean acceptLakeAheadOfIndex = false;
 
+    /**
+     * Heap for exact event ids of recent runs, per table: the seen-id index confirms each
+     * fingerprint hit (a duplicate, mostly) against them; a miss reads the run's ids from
+     * SQLite. The fingerprints themselves take 18–36 bytes per id in the window on top.
+     */
+    @NotNull
+    @MinDataSize(0)
+    private DataSize seenIdCacheSize = DataSize.mebibytes(32);
+
+    @JsonProperty
+    public DataSize getSeenIdCacheSize() { return seenIdCacheSize; }
+    @JsonProperty
+    public void setSeenIdCacheSize(DataSize v) { seenIdCacheSize = v; }
     @JsonProperty
     public Duration getMaxBackoff() { return maxBackoff; }
     @JsonProperty

@@ -15,6 +15,8 @@ final class RollupMetrics {
     final Counter bytesWritten;
     final Counter runs;
     final Gauge lastSuccess;
+    final Gauge seenIds;
+    final Gauge seenIdsMemory;
 
     RollupMetrics(PrometheusRegistry registry, DoubleSupplier lagSeconds, RollupStatus status) {
         events = Counter.builder()
@@ -54,6 +56,16 @@ final class RollupMetrics {
                 .name("rollup_lag_seconds")
                 .help("Age of the oldest sealed batch not yet rolled up (0 when none waits)")
                 .callback(cb -> cb.call(lagSeconds.getAsDouble()))
+                .register(registry);
+        seenIds = Gauge.builder()
+                .name("rollup_seen_ids")
+                .help("Event ids the seen-id index remembers (the dedupe window)")
+                .labelNames("table")
+                .register(registry);
+        seenIdsMemory = Gauge.builder()
+                .name("rollup_seen_ids_memory_bytes")
+                .help("Heap the seen-id index takes: fingerprints plus the exact-id cache")
+                .labelNames("table")
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("rollup_failure_streak")

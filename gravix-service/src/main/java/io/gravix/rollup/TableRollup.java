@@ -71,7 +71,7 @@ final class TableRollup<E> {
     TableRollup(LakeTable<E> table, Context ctx) {
         this.table = requireNonNull(table, "table is null");
         this.ctx = requireNonNull(ctx, "ctx is null");
-        this.seen = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(),
+        this.seen = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(), ctx.config().getSeenIdCacheSize().toBytes(),
                 runId -> ctx.ledger().runIds(runId)
                         .map(r -> new SeenIds.StoredRun(r.committedAtMillis(), EventIdList.decode(r.blob()))));
     }
@@ -87,7 +87,9 @@ final class TableRollup<E> {
         }
         resumedRunId = ctx.ledger().pendingRun(name()).map(PlannedRun::id).orElse(-1L);
         deleteRolledUpSpoolFiles();
-        LOG.info("rollup of {}: seen-id index holds {} ids", name(), seen.size());
+        ctx.metrics().seenIdsMemory.labelValues(name()).set(seen.memoryBytes());
+        ctx.metrics().seenIds.labelValues(name()).set(seen.size());
+        LOG.info("rollup of {}: seen-id index holds {} ids in {} MiB of heap", name(), seen.size(), seen.memoryBytes() >> 20);
     }
 
     /**
@@ -283,6 +285,8 @@ final class TableRollup<E> {
                 bytes, EventIdList.encode(ids), ids.length), name(), pruneBefore);
         seen.add(plan.id(), now, ids);
         seen.prune(pruneBefore);
+        ctx.metrics().seenIdsMemory.labelValues(name()).set(seen.memoryBytes());
+        ctx.metrics().seenIds.labelValues(name()).set(seen.size());
         ctx.metrics().events.labelValues(name()).inc(ids.length);
         ctx.metrics().duplicates.labelValues(name()).inc(input.duplicates());
         ctx.crashPoints().reached(CrashPoint.COMMITTED);

@@ -62,7 +62,7 @@ public final class Spool implements Managed {
 
     @Override
     public void start() throws IOException {
-        SpoolRecovery recovery = new SpoolRecovery(index, clock);
+        SpoolRecovery recovery = new SpoolRecovery(index, clock, config.getFlushMaxBytes().toBytes(), SpoolStorage.PRODUCTION);
         for (Table table : Table.values()) {
             Path dir = tableDirectory(table);
             Files.createDirectories(dir);

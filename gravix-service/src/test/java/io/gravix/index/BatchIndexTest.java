@@ -1,6 +1,7 @@
 package io.gravix.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,24 @@ class BatchIndexTest {
     void runsInWalModeSoCommitsSurviveACrash() throws Exception {
         assertThat(pragma("journal_mode")).isEqualToIgnoringCase("wal");
         assertThat(tmp.resolve("nested/dir/index.db-wal")).exists();
+    }
+
+    @Test
+    void commitsAreDurableOnItsOwnConnection() {
+        // synchronous is per connection: only the index's own connection can show it is FULL
+        assertThat(index.durability()).isEqualTo(new BatchIndex.Durability("wal", BatchIndex.Durability.FULL));
+    }
+
+    @Test
+    void refusesSettingsUnderWhichACommitCanBeLost() {
+        for (BatchIndex.Durability weak : List.of(new BatchIndex.Durability("delete", 2), new BatchIndex.Durability("wal", 1),
+                new BatchIndex.Durability("memory", 3))) {
+            assertThatThrownBy(() -> BatchIndex.requireDurable(weak, file)).as("%s", weak)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("journal_mode=" + weak.journalMode())
+                    .hasMessageContaining("synchronous=" + weak.synchronous())
+                    .hasMessageContaining("needs journal_mode=wal and synchronous=2 (FULL)");
+        }
     }
 
     @Test
