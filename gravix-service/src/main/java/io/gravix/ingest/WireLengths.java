@@ -6,6 +6,8 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks the tags and length prefixes of a protobuf batch before protobuf-java
@@ -18,81 +20,131 @@ import java.util.List;
  */
 final class WireLengths {
     private static final long MAX_TAG = 0xFFFF_FFFFL;
+    private static final Map<Descriptor, Shape> SHAPES = new ConcurrentHashMap<>();
 
     private WireLengths() {}
+
+    /**
+     * Which fields of a message type are messages themselves, by field number: looked
+     * up once per type, not per field read (descriptor lookups cost as much as the parse).
+     */
+    private record Shape(Descriptor type, Shape[] messages) {
+        static Shape of(Descriptor type) {
+            Shape known = SHAPES.get(type);
+            if (known != null) {
+                return known;
+            }
+            int max = type.getFields().stream().mapToInt(FieldDescriptor::getNumber).max().orElse(0);
+            Shape shape = new Shape(type, new Shape[max + 1]);
+            for (FieldDescriptor f : type.getFields()) {
+                if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                    shape.messages[f.getNumber()] = of(f.getMessageType());
+                }
+            }
+            SHAPES.put(type, shape);
+            return shape;
+        }
+
+        Shape message(long number) {
+            return number < messages.length ? messages[(int) number] : null;
+        }
+
+        String name(long number) {
+            FieldDescriptor f = number <= Integer.MAX_VALUE ? type.findFieldByNumber((int) number) : null;
+            return f == null ? "#" + number : f.getName();
+        }
+    }
+
+    /** A bad tag or length; the field path is built on the way out, so valid bodies allocate no names. */
+    private static final class Refusal extends Exception {
+        private String path;
+
+        Refusal(String field, String message) {
+            super(message, null, false, false);
+            this.path = field;
+        }
+
+        Refusal within(String field) {
+            path = path == null ? field : field + "." + path;
+            return this;
+        }
+    }
 
     /** Throws a 400 {@link IngestException} naming the event and field of the first bad tag or length. */
     static void check(byte[] body, Descriptor batchType) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(body);
         in.pushLimit(body.length);
-        Descriptor eventType = batchType.findFieldByNumber(1).getMessageType();
+        Shape eventShape = Shape.of(batchType).message(1);
         int events = 0;
         while (!in.isAtEnd()) {
-            long tag = tag(in, -1, "");
-            if (tag >>> 3 == 1 && WireFormat.getTagWireType((int) tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                int event = events++;
-                int length = length(in, -1, "event " + event);
-                int outer = in.pushLimit(length);
-                walk(in, eventType, event, "");
-                in.popLimit(outer);
-            } else {
-                skip(in, tag, -1, "field #" + (tag >>> 3));
+            try {
+                long tag = tag(in);
+                if (tag >>> 3 == 1 && WireFormat.getTagWireType((int) tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    int length = length(in);
+                    int outer = in.pushLimit(length);
+                    try {
+                        walk(in, eventShape);
+                    } catch (Refusal r) {
+                        throw IngestException.invalid("event " + events + " cannot be decoded: " + r.path + ": " + r.getMessage(),
+                                List.of(new IngestException.Detail(events, r.path, r.getMessage())));
+                    }
+                    in.popLimit(outer);
+                    events++;
+                } else {
+                    skip(in, tag);
+                }
+            } catch (Refusal r) {
+                String where = r.path == null ? "event " + events : r.path;
+                throw IngestException.invalid("body is not a valid protobuf batch: " + where + ": " + r.getMessage());
             }
         }
     }
 
-    /** Checks the fields of one message of {@code type} inside event {@code event}; {@code prefix} names the enclosing field. */
-    private static void walk(CodedInputStream in, Descriptor type, int event, String prefix) throws IOException {
+    /** Checks the fields of one message until the current limit. */
+    private static void walk(CodedInputStream in, Shape shape) throws IOException, Refusal {
         while (!in.isAtEnd()) {
-            long tag = tag(in, event, prefix);
-            FieldDescriptor field = type.findFieldByNumber((int) (tag >>> 3));
-            String name = prefix + (field == null ? "#" + (tag >>> 3) : field.getName());
-            if (field != null && field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
-                    && WireFormat.getTagWireType((int) tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                int length = length(in, event, name);
-                int outer = in.pushLimit(length);
-                walk(in, field.getMessageType(), event, name + ".");
-                in.popLimit(outer);
-            } else {
-                skip(in, tag, event, name);
+            long tag = tag(in);
+            long number = tag >>> 3;
+            try {
+                Shape inner = shape.message(number);
+                if (inner != null && WireFormat.getTagWireType((int) tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    int outer = in.pushLimit(length(in));
+                    walk(in, inner);
+                    in.popLimit(outer);
+                } else {
+                    skip(in, tag);
+                }
+            } catch (Refusal r) {
+                throw r.within(shape.name(number));
             }
         }
     }
 
-    private static long tag(CodedInputStream in, int event, String prefix) throws IOException {
+    private static long tag(CodedInputStream in) throws IOException, Refusal {
         long tag = in.readRawVarint64();
         if (tag > MAX_TAG) {
-            throw refused(event, prefix + "tag", "field tag " + Long.toUnsignedString(tag) + " does not fit in 32 bits");
+            throw new Refusal("tag", "field tag " + Long.toUnsignedString(tag) + " does not fit in 32 bits");
         }
         return tag;
     }
 
-    private static void skip(CodedInputStream in, long tag, int event, String name) throws IOException {
+    private static void skip(CodedInputStream in, long tag) throws IOException, Refusal {
         switch (WireFormat.getTagWireType((int) tag)) {
             case WireFormat.WIRETYPE_VARINT -> in.readRawVarint64();
             case WireFormat.WIRETYPE_FIXED64 -> in.skipRawBytes(8);
             case WireFormat.WIRETYPE_FIXED32 -> in.skipRawBytes(4);
-            case WireFormat.WIRETYPE_LENGTH_DELIMITED -> in.skipRawBytes(length(in, event, name));
-            default -> throw refused(event, name, "wire type " + WireFormat.getTagWireType((int) tag)
-                    + " (group) is not used by gravix.v1 messages");
+            case WireFormat.WIRETYPE_LENGTH_DELIMITED -> in.skipRawBytes(length(in));
+            default -> throw new Refusal(null, "wire type " + WireFormat.getTagWireType((int) tag) + " (group) is not used by gravix.v1 messages");
         }
     }
 
-    private static int length(CodedInputStream in, int event, String name) throws IOException {
+    private static int length(CodedInputStream in) throws IOException, Refusal {
         long length = in.readRawVarint64();
         int left = in.getBytesUntilLimit();
         if (length < 0 || length > left) {
-            throw refused(event, name, "length prefix " + Long.toUnsignedString(length)
-                    + " is larger than the " + left + " bytes left in its message");
+            throw new Refusal(null, "length prefix " + Long.toUnsignedString(length) + " is larger than the " + left
+                    + " bytes left in its message");
         }
         return (int) length;
-    }
-
-    private static IngestException refused(int event, String field, String message) {
-        if (event < 0) {
-            return IngestException.invalid("body is not a valid protobuf batch: " + field + ": " + message);
-        }
-        return IngestException.invalid("event " + event + " cannot be decoded: " + field + ": " + message,
-                List.of(new IngestException.Detail(event, field, message)));
     }
 }

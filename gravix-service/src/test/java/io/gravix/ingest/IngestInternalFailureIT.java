@@ -93,6 +93,7 @@ class IngestInternalFailureIT {
         assertThat(answer.header("Content-Type")).startsWith("application/json");
         assertThat(answer.json().path("error").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("Error");
         assertThat(answer.json().path("details").isArray()).isTrue();
+        assertThat(answer.json().fieldNames()).toIterable().as("the body of DESIGN.md §4, nothing more").containsExactlyInAnyOrder("error", "details");
         assertThat(errorCount(reason)).isEqualTo(before + 1);
         assertThat(requestCount("503")).isPositive();
         http.sealNow();
