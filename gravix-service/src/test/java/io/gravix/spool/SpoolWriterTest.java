@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import io.gravix.testing.SettableClock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -47,45 +48,13 @@ class SpoolWriterTest {
     private static final long T0 = 1_795_947_330_000L;
 
     /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private final AtomicLong millis;
-
-        MutableClock(long millis) {
-            this.millis = new AtomicLong(millis);
-        }
-
-        void advance(java.time.Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     @TempDir
     Path tmp;
 
     private Path dir;
     private BatchIndex index;
     private final SpoolConfig config = new SpoolConfig();
-    private final MutableClock clock = new MutableClock(T0);
+    private final SettableClock clock = new SettableClock(Instant.ofEpochMilli(T0));
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final AtomicInteger seals = new AtomicInteger();
     private final List<SpoolWriter> started = new ArrayList<>();
