@@ -9,6 +9,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.gravix.admin.AdminEndpoints;
 import io.gravix.admin.AdminTokenFilter;
+import io.gravix.admin.BuildInfo;
 import io.gravix.admin.ConditionHealthCheck;
 import io.gravix.admin.DlqListTask;
 import io.gravix.admin.DlqPurgeTask;
@@ -16,7 +17,10 @@ import io.gravix.admin.DlqReplayTask;
 import io.gravix.admin.DlqShowTask;
 import io.gravix.admin.DropwizardMetricsBridge;
 import io.gravix.admin.ProbeServlet;
-import io.gravix.admin.ProbeServlet.Check;
+import io.gravix.admin.Probes;
+import io.gravix.admin.ShutdownDrain;
+import io.gravix.admin.console.ConsoleServlet;
+import io.gravix.admin.console.TapServlet;
 import io.gravix.admin.RollupDropBatchTask;
 import io.gravix.admin.RollupHealthCheck;
 import io.gravix.admin.RollupNowTask;
@@ -28,7 +32,9 @@ import io.gravix.index.BatchIndex;
 import io.gravix.ingest.ApiKeyAuthenticator;
 import io.gravix.ingest.EventPreparer;
 import io.gravix.ingest.GracefulShutdown;
+import io.gravix.ingest.IngestErrorMapping;
 import io.gravix.ingest.IngestResource;
+import io.gravix.ingest.IngestTap;
 import io.gravix.loadgen.LoadgenCommand;
 import io.gravix.rollup.CrashPoints;
 import io.gravix.rollup.RollupService;
@@ -103,6 +109,8 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         // Gravix decodes gzip bodies itself, within its size limits; Jetty must not inflate them first.
         ((AbstractServerFactory) config.getServerFactory()).getGzipFilterFactory().setEnabled(false);
         PrometheusRegistry registry = prometheusRegistry(environment);
+        BuildInfo build = BuildInfo.load();
+        build.register(registry);
         Path dataDir = config.dataPath();
 
         // The lock first: a second instance started by mistake refuses before it touches the data or the lake.
@@ -112,7 +120,9 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         ExecutorService ackExecutor = environment.lifecycle().executorService("ingest-ack-%d").minThreads(2).maxThreads(2).build();
         Spool spool = new Spool(dataDir.resolve("spool"), index, config.getSpool(), clock, registry);
         environment.lifecycle().manage(spool);
-        environment.lifecycle().addEventListener(new GracefulShutdown(spool, config.getSpool().getRetryAfter()));
+        // On SIGTERM: /ready off at once, ingest accepting for the drain delay, then refusing (probes.drainDelay).
+        ShutdownDrain drain = new ShutdownDrain(config.getProbes().getDrainDelay().toJavaDuration());
+        environment.lifecycle().addEventListener(new GracefulShutdown(spool, config.getSpool().getRetryAfter(), drain::drain));
 
         DeadLetterQueue deadLetters = new DeadLetterQueue(dataDir.resolve("dlq"), clock);
         DeadLetterMetrics.register(registry, deadLetters);
@@ -121,20 +131,21 @@ public final class GravixApplication extends Application<GravixConfiguration> {
         // Managed after the spool, so stopped before it: a run in progress ends before the spool seals its files.
         environment.lifecycle().manage(rollup);
 
+        IngestTap tap = new IngestTap();
         environment.jersey().register(new IngestResource(ApiKeyAuthenticator.from(config.getAuth(), env), config.getIngest(), spool,
                 List.of(EventPreparer.forRequestFacts(config.getIngest(), clock), EventPreparer.forServiceEvents(config.getIngest(), clock)),
-                registry, ackExecutor));
+                registry, ackExecutor, tap));
+        environment.jersey().register(new IngestErrorMapping(config.getSpool().getRetryAfter()));
 
         Supplier<String> indexProblem = () -> index.isHealthy() ? null : "batch index does not answer";
         environment.healthChecks().register("index", new ConditionHealthCheck(indexProblem));
         environment.healthChecks().register("spool", new ConditionHealthCheck(spool::unwritableReason));
         environment.healthChecks().register("store", new StoreHealthCheck(store, () -> rollupStoreProblem(rollup)));
         environment.healthChecks().register("rollup", new RollupHealthCheck(rollup.status()));
-        environment.admin().addServlet("live", new ProbeServlet(List.of(new Check("process", () -> null)))).addMapping("/live");
-        environment.admin().addServlet("ready", new ProbeServlet(List.of(
-                new Check("index", indexProblem),
-                new Check("spool", spool::unwritableReason),
-                new Check("accepting", () -> spool.isShuttingDown() ? "shutting down" : null)))).addMapping("/ready");
+        ProbeServlet live = Probes.liveness(spool, config.getProbes());
+        ProbeServlet ready = Probes.readiness(index, spool, drain);
+        environment.admin().addServlet("live", live).addMapping("/live");
+        environment.admin().addServlet("ready", ready).addMapping("/ready");
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping("/metrics");
 
         AdminEndpoints.configure(environment, AdminTokenFilter.from(config.getAdmin(), env), List.of(
@@ -145,6 +156,13 @@ public final class GravixApplication extends Application<GravixConfiguration> {
                 new DlqShowTask(deadLetters),
                 new DlqReplayTask(deadLetters, new DeadLetterReplayer(deadLetters, spool::importSealedBatch)),
                 new DlqPurgeTask(deadLetters)));
+
+        // The operator console; its tap (event contents) is behind the token (AdminEndpoints.TOKEN_PATHS).
+        var history = ConsoleServlet.history(registry, clock);
+        environment.lifecycle().manage(history);
+        environment.admin().addServlet("console", new ConsoleServlet(new ConsoleServlet.Sources(registry, environment.healthChecks(),
+                ready, live, rollup, deadLetters, build), history)).addMapping("/console");
+        environment.admin().addServlet("console-tap", new TapServlet(tap)).addMapping("/console/tap");
     }
 
     /** Closed when Dropwizard stops its managed objects, in reverse order of registration. */

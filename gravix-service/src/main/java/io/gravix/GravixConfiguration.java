@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.gravix.admin.AdminConfig;
+import io.gravix.admin.ProbesConfig;
 import io.gravix.ingest.AuthConfig;
 import io.gravix.ingest.IngestConfig;
 import io.gravix.rollup.RollupConfig;
@@ -89,6 +90,15 @@ public final class GravixConfiguration extends Configuration {
     public StoreConfig getStore() { return store; }
     @JsonProperty
     public void setStore(StoreConfig v) { store = v; }
+
+    @Valid
+    @NotNull
+    private ProbesConfig probes = new ProbesConfig();
+
+    @JsonProperty
+    public ProbesConfig getProbes() { return probes; }
+    @JsonProperty
+    public void setProbes(ProbesConfig v) { probes = v; }
 
     public Path dataPath() {
         return Path.of(dataDir);

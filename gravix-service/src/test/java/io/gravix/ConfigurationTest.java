@@ -18,6 +18,7 @@ import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import io.gravix.admin.AdminConfig;
+import io.gravix.admin.ProbesConfig;
 import io.gravix.ingest.ApiKey;
 import io.gravix.ingest.AuthConfig;
 import io.gravix.ingest.IngestConfig;
@@ -101,6 +102,13 @@ class ConfigurationTest {
     }
 
     @Test
+    void probesDefaults() {
+        ProbesConfig c = new ProbesConfig();
+        assertThat(c.getDrainDelay()).isEqualTo(Duration.seconds(5));
+        assertThat(c.getWriterStallLimit()).isEqualTo(Duration.seconds(30));
+    }
+
+    @Test
     void gravixConfigurationDefaults() {
         GravixConfiguration c = new GravixConfiguration();
         assertThat(c.getDataDir()).isEqualTo("./data");
@@ -180,6 +188,8 @@ class ConfigurationTest {
         // the quick start opts in to the development key; GRAVIX_DEV_KEY=false (the Docker image) opts out
         assertThat(c.getAuth().isDevKey()).isEqualTo(Boolean.parseBoolean(env("GRAVIX_DEV_KEY", "true")));
         assertThat(c.getAdmin().getTokenSha256()).isNull();
+        assertThat(c.getProbes().getDrainDelay()).isEqualTo(Duration.parse(env("GRAVIX_DRAIN_DELAY", "5s")));
+        assertThat(c.getProbes().getWriterStallLimit()).isEqualTo(Duration.seconds(30));
         assertThat(validator.validate(c)).isEmpty();
     }
 
@@ -191,6 +201,7 @@ class ConfigurationTest {
         assertThat(c.getAuth().getApiKeys()).extracting(ApiKey::getSha256)
                 .containsExactly(Sha256.hex("test-key"), Sha256.hex("other-key"));
         assertThat(c.getAdmin().getTokenSha256()).isEqualTo(Sha256.hex("test-admin"));
+        assertThat(c.getProbes().getDrainDelay()).as("in-process tests need no drain").isEqualTo(Duration.seconds(0));
     }
 
     @Test

@@ -15,10 +15,11 @@ import java.util.List;
  * <ul>
  *   <li>Open (probes and scrapers carry no token; none shows event content):
  *       {@code /live}, {@code /ready}, {@code /healthcheck}, {@code /ping}, {@code /metrics}
- *       (Prometheus) and the menu page {@code /}.
+ *       (Prometheus), the menu page {@code /} and the console overview {@code /console}.
  *   <li>Behind the admin token ({@link #TOKEN_PATHS}): {@code /tasks/*}, which change state,
  *       and {@code /threads}, a thread dump (stacks, file paths, thread names) — kept because
- *       the runtime image has no jstack or jcmd, and it is what one needs when a run hangs.
+ *       the runtime image has no jstack or jcmd, and it is what one needs when a run hangs;
+ *       and {@code /console/tap}, the console's live tap of recent events (their content).
  *   <li>Off (404): {@code /pprof}, which samples every thread for seconds per request (a
  *       protected one still takes CPU from ingest; use JDK Flight Recorder instead), and
  *       Dropwizard's JSON metrics under {@code /metrics/*}, the same figures as the
@@ -27,7 +28,7 @@ import java.util.List;
  */
 public final class AdminEndpoints {
     /** Admin paths that need {@code Authorization: Bearer <admin token>}. */
-    public static final List<String> TOKEN_PATHS = List.of("/tasks/*", "/threads");
+    public static final List<String> TOKEN_PATHS = List.of("/tasks/*", "/threads", "/console/tap");
 
     private AdminEndpoints() {}
 

@@ -173,6 +173,11 @@ public final class RollupService implements Managed {
         writers.shutdownNow();
     }
 
+    /** The last committed runs of all tables, newest first (for the operator console). */
+    public List<RecentRun> recentRuns() {
+        return metrics.recentRuns.newestFirst();
+    }
+
     /**
      * Rolls up everything sealed now, on the rollup thread, and returns what each run did;
      * an operator's call, so it does not wait for a backoff.

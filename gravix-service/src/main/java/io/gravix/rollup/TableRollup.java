@@ -167,9 +167,12 @@ final class TableRollup<E> {
         long started = System.nanoTime();
         RunInput<E> input = readAndDedupe(plan);
         long read = System.nanoTime();
+        Map<Long, Integer> eventsPerHour = new HashMap<>();
+        input.hours().forEach((hour, rows) -> eventsPerHour.put(hour, rows.size()));
         List<FileJob<E>> jobs = planFiles(plan, input.hours());
         input.hours().clear();
         List<String> keys = jobs.stream().map(FileJob::key).toList();
+        long late = lateEvents(plan, eventsPerHour, keys);
         long sorted = System.nanoTime();
         prepareLake(plan, keys, input.spoolBytes());
         long bytes = writeAndPut(jobs);
@@ -178,6 +181,7 @@ final class TableRollup<E> {
         long written = System.nanoTime();
 
         String[] ids = commit(plan, input, jobs.size(), bytes);
+        ctx.metrics().committed(name(), plan.id(), ctx.clock().millis(), input.freshness(), late, input.duplicates(), jobs.size(), bytes);
         deleteSpoolFiles(input.spoolFiles());
         RunSummary summary = new RunSummary(plan.id(), name(), input.spoolFiles().size(), ids.length, input.duplicates(), bytes,
                 keys, input.deadLettered());
@@ -192,7 +196,7 @@ final class TableRollup<E> {
 
     /** What a run read: its new events by hour, their ids, and the spool files they came from. */
     private record RunInput<E>(Map<Long, List<EventRow<E>>> hours, Set<String> kept, long duplicates, List<Path> spoolFiles,
-                               long spoolBytes, List<String> deadLettered) {}
+                               long spoolBytes, List<String> deadLettered, FreshnessTally freshness) {}
 
     /**
      * Reads every batch of the run (an unreadable one goes to the dead-letter queue and out
@@ -205,6 +209,7 @@ final class TableRollup<E> {
         List<Path> spoolFiles = new ArrayList<>();
         long duplicates = 0;
         long spoolBytes = 0;
+        FreshnessTally freshness = new FreshnessTally();
         for (BatchRecord batch : ctx.ledger().batchesOf(plan.id())) {
             Path file = ctx.spoolDirectory().resolve(SpoolFile.sealedName(batch.id()));
             List<LakeTable.Frame<E>> frames = readOrDeadLetter(batch, file, deadLettered);
@@ -214,6 +219,7 @@ final class TableRollup<E> {
             spoolFiles.add(file);
             spoolBytes += batch.bytes();
             for (LakeTable.Frame<E> frame : frames) {
+                int keptOfFrame = 0;
                 for (E event : frame.events()) {
                     String id = table.eventId(event);
                     if (!kept.add(id)) {
@@ -228,10 +234,12 @@ final class TableRollup<E> {
                     long hour = LakePartition.hourOf(ParquetSchemas.epochMicros(table.timestamp(event)));
                     hours.computeIfAbsent(hour, h -> new ArrayList<>())
                             .add(new EventRow<>(event, frame.source(), frame.ingestedAtMicros(), batch.id()));
+                    keptOfFrame++;
                 }
+                freshness.add(frame.ingestedAtMicros(), keptOfFrame);
             }
         }
-        return new RunInput<>(hours, kept, duplicates, spoolFiles, spoolBytes, deadLettered);
+        return new RunInput<>(hours, kept, duplicates, spoolFiles, spoolBytes, deadLettered, freshness);
     }
 
     /**
@@ -269,6 +277,29 @@ final class TableRollup<E> {
                 LOG.info("rollup of {}: run {}: deleted {}, put by an earlier attempt but not by this one", name(), plan.id(), key);
             }
         }
+    }
+
+    /**
+     * Events of this run that go into an hour partition already holding files of an earlier
+     * run (late data: each such run adds small files to a partition). One store listing per
+     * hour the run writes, before its first put; keys of this run (this attempt's, and those
+     * an earlier attempt recorded) do not count.
+     */
+    private long lateEvents(PlannedRun plan, Map<Long, Integer> eventsPerHour, List<String> keys) throws IOException {
+        Set<String> ownKeys = new HashSet<>(keys);
+        ownKeys.addAll(ctx.ledger().recordedKeys(plan.id()));
+        long late = 0;
+        for (Map.Entry<Long, Integer> hour : eventsPerHour.entrySet()) {
+            boolean earlierFiles;
+            try {
+                earlierFiles = ctx.store().list(LakePartition.prefix(name(), hour.getKey())).stream()
+                        .anyMatch(o -> !ownKeys.contains(o.key()));
+            } catch (IOException e) {
+                throw new StoreFailureException("list " + LakePartition.prefix(name(), hour.getKey()), e);
+            }
+            late += earlierFiles ? hour.getValue() : 0;
+        }
+        return late;
     }
 
     /** Commits the run, its batches and its kept ids in one transaction, and prunes ids past the window; returns the ids. */

@@ -63,6 +63,7 @@ final class SpoolWriter {
     private double framesPerFlush = 1;
     private static final double CONCURRENT_CLIENTS = 2.0;
     private final Thread thread;
+    private final WriterProgress progress;
     private final SpoolStorage storage;
 
     /** Set once, by the writer thread, when a write, fsync or seal fails; never cleared. */
@@ -116,6 +117,7 @@ final class SpoolWriter {
         this.policy = new FlushPolicy(config.getFlushMaxBytes().toBytes(), config.getFlushMaxWait().toNanoseconds(),
                 config.getFlushLinger().toNanoseconds());
         this.thread = new Thread(this::run, "spool-writer-" + table.tableName());
+        this.progress = new WriterProgress(clock.millis());
     }
 
     void start() {
@@ -165,6 +167,7 @@ final class SpoolWriter {
             return done;
         }
         queue.add(new Append(frame, events, done));
+        progress.workArrived(clock.millis());
         return done;
     }
 
@@ -172,6 +175,7 @@ final class SpoolWriter {
     CompletableFuture<Void> sealNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new Seal(done));
+        progress.workArrived(clock.millis());
         return done;
     }
 
@@ -189,6 +193,11 @@ final class SpoolWriter {
 
     Exception failure() {
         return failure;
+    }
+
+    /** How long queued work has waited without this writer making progress (0 when idle or keeping up). */
+    long stalledMillis() {
+        return progress.stalledMillis(clock.millis());
     }
 
     private void run() {
@@ -212,6 +221,9 @@ final class SpoolWriter {
                 Thread.currentThread().interrupt();
                 command = new Stop(new CompletableFuture<>());
             }
+            if (command != null) {
+                progress.progressed(clock.millis());
+            }
             if (command instanceof Append) {
                 Append append = (Append) command;
                 if (gathered.isEmpty()) {
@@ -227,6 +239,9 @@ final class SpoolWriter {
                 gatheredBytes = 0;
                 if (command instanceof Seal) {
                     complete(((Seal) command).done(), this::seal);
+                    if (queue.isEmpty()) {
+                        progress.drained(clock.millis());
+                    }
                     continue;
                 }
                 drainAfterStop();
@@ -242,6 +257,9 @@ final class SpoolWriter {
                 flush(gathered, decision.reason());
                 gathered.clear();
                 gatheredBytes = 0;
+            }
+            if (gathered.isEmpty() && queue.isEmpty()) {
+                progress.drained(clock.millis());
             }
             sealIfDue();
         }

@@ -57,7 +57,7 @@ class AdminEndpointsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/live", "/ready", "/healthcheck", "/ping", "/metrics", "/"})
+    @ValueSource(strings = {"/live", "/ready", "/healthcheck", "/ping", "/metrics", "/", "/console"})
     void probesHealthAndMetricsAreOpen(String path) throws Exception {
         assertThat(get(path, null).statusCode()).isEqualTo(200);
     }
@@ -75,6 +75,16 @@ class AdminEndpointsIT {
         HttpResponse<String> withToken = get("/threads", GravixProcess.ADMIN_TOKEN);
         assertThat(withToken.statusCode()).isEqualTo(200);
         assertThat(withToken.body()).contains("\"ingest-ack-1\" id=").contains(" state=");
+    }
+
+    @Test
+    void theConsolesLiveTapNeedsTheAdminToken() throws Exception {
+        assertThat(get("/console/tap?table=request_facts", null).statusCode()).isEqualTo(401);
+        assertThat(get("/console/tap?table=request_facts", "wrong-token").statusCode()).isEqualTo(401);
+        HttpResponse<String> withToken = get("/console/tap?table=request_facts", GravixProcess.ADMIN_TOKEN);
+        assertThat(withToken.statusCode()).isEqualTo(200);
+        assertThat(withToken.body()).startsWith("{\"table\":\"request_facts\",\"events\":[");
+        assertThat(get("/console/tap;x?table=request_facts", null).statusCode()).isNotEqualTo(200);
     }
 
     @ParameterizedTest

@@ -128,6 +128,7 @@ public final class GravixProcess implements AutoCloseable {
             env.put("GRAVIX_BIND_HOST", "127.0.0.1");
             env.put("GRAVIX_API_KEY", API_KEY);
             env.put("GRAVIX_ADMIN_TOKEN", ADMIN_TOKEN);
+            env.put("GRAVIX_DRAIN_DELAY", "0s"); // tests that drain set it in extraEnv
             extraEnv.forEach((name, value) -> {
                 if (value.isEmpty()) {
                     env.remove(name);
