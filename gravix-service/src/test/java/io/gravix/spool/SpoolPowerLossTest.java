@@ -148,6 +148,8 @@ class SpoolPowerLossTest {
         private final Random random;
         private final List<Sent> sent = new ArrayList<>();
         private final List<byte[]> consumed = new ArrayList<>();
+        /** Files of committed runs not yet deleted: the rollup deletes after its commit, and power can fail in between. */
+        private final List<Path> toDelete = new ArrayList<>();
         private final StringBuilder log = new StringBuilder();
 
         Trial(Path root, long seed) {
@@ -205,7 +207,15 @@ class SpoolPowerLossTest {
         }
 
         private void workload(SpoolWriter writer, RollupLedger ledger, PowerLossStorage storage) throws Exception {
+            // Half the trials lose power at a random storage call, half between two steps (say, right
+            // after the rollup committed a batch whose seal's rename only the page cache holds yet).
+            int cutAfterStep = random.nextBoolean() ? 60 : 1 + random.nextInt(30);
             for (int step = 0; step < 60 && !storage.powerLost(); step++) {
+                if (step == cutAfterStep) {
+                    log.append("power cut after step ").append(step).append('\n');
+                    storage.cutPower();
+                    break;
+                }
                 int what = random.nextInt(10);
                 if (what < 6) {
                     List<Sent> burst = new ArrayList<>();
@@ -225,9 +235,14 @@ class SpoolPowerLossTest {
                 } else if (what < 8) {
                     log.append("seal\n");
                     writer.sealNow().handle((v, e) -> null).get(30, TimeUnit.SECONDS);
+                    if (random.nextBoolean()) {
+                        consumeOneBatch(ledger); // a seal triggers the rollup
+                    }
+                } else if (what < 9) {
+                    consumeOneBatch(ledger);
                 } else {
                     try {
-                        consumeOneBatch(ledger, storage);
+                        deleteConsumed(storage);
                     } catch (IOException e) {
                         assertThat(storage.powerLost()).as("the rollup model failed without a power loss: %s", e).isTrue();
                     }
@@ -235,8 +250,8 @@ class SpoolPowerLossTest {
             }
         }
 
-        /** What the rollup does with a sealed batch (TableRollup): read it, commit the run, delete the file, fsync. */
-        private void consumeOneBatch(RollupLedger ledger, PowerLossStorage storage) throws IOException {
+        /** What the rollup does with a sealed batch (TableRollup): read it, commit the run; deleting the file comes later. */
+        private void consumeOneBatch(RollupLedger ledger) throws IOException {
             long now = System.currentTimeMillis();
             Optional<PlannedRun> planned = ledger.planRun(TABLE, 1, 1000, 1, now);
             if (planned.isEmpty()) {
@@ -255,8 +270,20 @@ class SpoolPowerLossTest {
             log.append("rollup took batches ").append(batches.stream().map(BatchRecord::id).toList()).append('\n');
             count("frames consumed by the rollup", frames.size());
             for (BatchRecord b : batches) {
-                storage.delete(dir.resolve(SpoolFile.sealedName(b.id())));
+                toDelete.add(dir.resolve(SpoolFile.sealedName(b.id())));
             }
+        }
+
+        /** The rollup's delete of the spool files of committed runs, then the directory fsync. */
+        private void deleteConsumed(PowerLossStorage storage) throws IOException {
+            if (toDelete.isEmpty()) {
+                return;
+            }
+            log.append("rollup deletes ").append(toDelete.size()).append(" files\n");
+            for (Path file : toDelete) {
+                storage.delete(file);
+            }
+            toDelete.clear();
             storage.fsyncDirectory(dir);
         }
 
