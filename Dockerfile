@@ -15,7 +15,8 @@ WORKDIR /app
 COPY --from=build /src/gravix-service/target/gravix.jar /app/gravix.jar
 COPY config.yml /app/config.yml
 USER gravix
-ENV GRAVIX_DATA_DIR=/data
+# The development key of config.yml's quick start is public: never on in the image.
+ENV GRAVIX_DATA_DIR=/data GRAVIX_DEV_KEY=false
 VOLUME /data
 EXPOSE 8080 8081
 # SIGTERM (docker stop) drains in-flight requests, fsyncs and seals: give it time (stop_grace_period).

@@ -1,14 +1,17 @@
 package io.gravix;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.gravix.admin.AdminConfig;
+import io.gravix.admin.ProbesConfig;
 import io.gravix.ingest.AuthConfig;
 import io.gravix.ingest.IngestConfig;
 import io.gravix.rollup.RollupConfig;
 import io.gravix.spool.SpoolConfig;
 import io.gravix.store.LocalStoreConfig;
 import io.gravix.store.StoreConfig;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -67,12 +70,35 @@ public final class GravixConfiguration extends Configuration {
 
     @JsonProperty
     public RollupConfig getRollup() { return rollup; }
+
+    /**
+     * A retry of an event is accepted until {@code maxEventAge} after its timestamp, and the
+     * timestamp may be up to {@code maxClockSkew} after its first copy arrived; the first
+     * copy's id must still be remembered then, so the dedupe window must cover both.
+     */
+    @JsonIgnore
+    @ValidationMethod(message = "ingest.maxEventAge + ingest.maxClockSkew must not exceed rollup.dedupeWindow: a retry"
+            + " accepted that late would no longer be recognised as a duplicate. Lower ingest.maxEventAge or raise"
+            + " rollup.dedupeWindow (the default window, 7 days 5 minutes, covers the default 7 days + 5 minutes)")
+    public boolean isRetryWindowCoveredByDedupeWindow() {
+        return ingest.getMaxEventAge().toMilliseconds() + ingest.getMaxClockSkew().toMilliseconds()
+                <= rollup.getDedupeWindow().toMilliseconds();
+    }
     @JsonProperty
     public void setRollup(RollupConfig v) { rollup = v; }
     @JsonProperty
     public StoreConfig getStore() { return store; }
     @JsonProperty
     public void setStore(StoreConfig v) { store = v; }
+
+    @Valid
+    @NotNull
+    private ProbesConfig probes = new ProbesConfig();
+
+    @JsonProperty
+    public ProbesConfig getProbes() { return probes; }
+    @JsonProperty
+    public void setProbes(ProbesConfig v) { probes = v; }
 
     public Path dataPath() {
         return Path.of(dataDir);

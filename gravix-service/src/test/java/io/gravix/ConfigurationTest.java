@@ -18,10 +18,12 @@ import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import io.gravix.admin.AdminConfig;
+import io.gravix.admin.ProbesConfig;
 import io.gravix.ingest.ApiKey;
 import io.gravix.ingest.AuthConfig;
 import io.gravix.ingest.IngestConfig;
 import io.gravix.ingest.Sha256;
+import io.gravix.rollup.RollupConfig;
 import io.gravix.spool.SpoolConfig;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -91,11 +93,19 @@ class ConfigurationTest {
     @Test
     void authDefaults() {
         assertThat(new AuthConfig().getApiKeys()).isEmpty();
+        assertThat(new AuthConfig().isDevKey()).as("the public development key is opt-in").isFalse();
     }
 
     @Test
     void adminDefaults() {
         assertThat(new AdminConfig().getTokenSha256()).isNull();
+    }
+
+    @Test
+    void probesDefaults() {
+        ProbesConfig c = new ProbesConfig();
+        assertThat(c.getDrainDelay()).isEqualTo(Duration.seconds(5));
+        assertThat(c.getWriterStallLimit()).isEqualTo(Duration.seconds(30));
     }
 
     @Test
@@ -112,6 +122,33 @@ class ConfigurationTest {
     @Test
     void theDefaultsAreValid() {
         assertThat(validator.validate(new GravixConfiguration())).isEmpty();
+    }
+
+    @Test
+    void rollupDefaults() {
+        RollupConfig c = new RollupConfig();
+        assertThat(c.getInterval()).isEqualTo(Duration.seconds(10));
+        assertThat(c.getBacklogThreshold()).isEqualTo(DataSize.mebibytes(256));
+        assertThat(c.getMaxRunBytes()).isEqualTo(DataSize.mebibytes(64));
+        assertThat(c.getMaxRowsPerFile()).isEqualTo(1_000_000);
+        assertThat(c.getWriterThreads()).isEqualTo(2);
+        assertThat(c.getDedupeWindow()).isEqualTo(Duration.minutes(7 * 24 * 60 + 5));
+        assertThat(c.getMaxBackoff()).isEqualTo(Duration.minutes(5));
+        assertThat(c.getMinFreeDisk()).isEqualTo(DataSize.mebibytes(512));
+        assertThat(c.isAcceptLakeAheadOfIndex()).isFalse();
+        assertThat(c.getSeenIdCacheSize()).isEqualTo(DataSize.mebibytes(32));
+    }
+
+    @Test
+    void aRetryWindowLongerThanTheDedupeWindowIsRefused() {
+        GravixConfiguration c = new GravixConfiguration();
+        c.getRollup().setDedupeWindow(Duration.days(7)); // the old default: 7 d + 5 min of retries do not fit
+        assertThat(validator.validate(c)).extracting(ConstraintViolation::getMessage).singleElement().asString()
+                .contains("ingest.maxEventAge + ingest.maxClockSkew must not exceed rollup.dedupeWindow");
+        c.getRollup().setDedupeWindow(Duration.minutes(7 * 24 * 60 + 5)); // exactly enough
+        assertThat(validator.validate(c)).isEmpty();
+        c.getIngest().setMaxClockSkew(Duration.minutes(6));
+        assertThat(validator.validate(c)).isNotEmpty();
     }
 
     // --- the shipped config.yml --------------------------------------------------------------------
@@ -147,12 +184,12 @@ class ConfigurationTest {
         assertThat(spool.getMaxSealedBatches()).isEqualTo(10_000);
         assertThat(spool.getRetryAfter()).isEqualTo(Duration.seconds(5));
 
-        assertThat(c.getAuth().getApiKeys()).singleElement().satisfies(k -> {
-            assertThat(k.getName()).isEqualTo("dev");
-            // the comment in config.yml promises this is the hash of the development key "gravix-dev-key"
-            assertThat(k.getSha256()).isEqualTo(Sha256.hex("gravix-dev-key"));
-        });
+        assertThat(c.getAuth().getApiKeys()).isEmpty();
+        // the quick start opts in to the development key; GRAVIX_DEV_KEY=false (the Docker image) opts out
+        assertThat(c.getAuth().isDevKey()).isEqualTo(Boolean.parseBoolean(env("GRAVIX_DEV_KEY", "true")));
         assertThat(c.getAdmin().getTokenSha256()).isNull();
+        assertThat(c.getProbes().getDrainDelay()).isEqualTo(Duration.parse(env("GRAVIX_DRAIN_DELAY", "5s")));
+        assertThat(c.getProbes().getWriterStallLimit()).isEqualTo(Duration.seconds(30));
         assertThat(validator.validate(c)).isEmpty();
     }
 
@@ -164,6 +201,7 @@ class ConfigurationTest {
         assertThat(c.getAuth().getApiKeys()).extracting(ApiKey::getSha256)
                 .containsExactly(Sha256.hex("test-key"), Sha256.hex("other-key"));
         assertThat(c.getAdmin().getTokenSha256()).isEqualTo(Sha256.hex("test-admin"));
+        assertThat(c.getProbes().getDrainDelay()).as("in-process tests need no drain").isEqualTo(Duration.seconds(0));
     }
 
     @Test

@@ -12,19 +12,23 @@ import java.io.IOException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Lets a request through to the admin tasks only with {@code Authorization: Bearer <admin token>}.
- * The token is compared by SHA-256 in constant time; without a configured token every task is refused.
+ * Lets a request through to a protected admin endpoint ({@link AdminEndpoints#TOKEN_PATHS})
+ * only with {@code Authorization: Bearer <admin token>}. The token is compared by SHA-256 in
+ * constant time; without a configured token every such request is refused.
  */
 public final class AdminTokenFilter implements Filter {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminTokenFilter.class);
     private final byte[] tokenHash;
 
     private AdminTokenFilter(byte[] tokenHash) {
         this.tokenHash = tokenHash;
     }
 
-    /** From {@code GRAVIX_ADMIN_TOKEN} in {@code env} if set, else the configured hash, else refuse all. */
+    /** From {@code GRAVIX_ADMIN_TOKEN} in {@code env} if set, else the configured hash, else refuse all (with a warning). */
     public static AdminTokenFilter from(AdminConfig config, Map<String, String> env) {
         String plain = env.get(AdminConfig.ADMIN_TOKEN_ENV);
         if (plain != null && !plain.isEmpty()) {
@@ -33,11 +37,8 @@ public final class AdminTokenFilter implements Filter {
         if (config.getTokenSha256() != null) {
             return new AdminTokenFilter(HexFormat.of().parseHex(config.getTokenSha256().toLowerCase(Locale.ROOT)));
         }
+        LOG.warn("no admin token configured: admin tasks and /threads answer 401 (set GRAVIX_ADMIN_TOKEN or admin.tokenSha256)");
         return new AdminTokenFilter(null);
-    }
-
-    public boolean hasToken() {
-        return tokenHash != null;
     }
 
     @Override
@@ -54,7 +55,7 @@ public final class AdminTokenFilter implements Filter {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"gravix-admin\"");
             response.setContentType("application/json");
             response.getWriter().write(tokenHash == null
-                    ? "{\"error\":\"admin tasks are disabled: no admin token is configured (GRAVIX_ADMIN_TOKEN)\"}"
+                    ? "{\"error\":\"this admin endpoint is disabled: no admin token is configured (set GRAVIX_ADMIN_TOKEN or admin.tokenSha256)\"}"
                     : "{\"error\":\"missing or wrong admin token: send Authorization: Bearer <admin token>\"}");
             return;
         }

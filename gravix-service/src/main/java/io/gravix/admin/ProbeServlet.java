@@ -26,8 +26,10 @@ public final class ProbeServlet extends HttpServlet {
         this.checks = List.copyOf(checks);
     }
 
-    @Override
-    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    /** The probe's answer: 200 or 503, and the JSON body {@code {"status": "ok"|"failing", "checks": {name: {healthy, message?}}}}. */
+    public record Answer(int status, Map<String, Object> body) {}
+
+    public Answer evaluate() {
         Map<String, Object> results = new LinkedHashMap<>();
         boolean ok = true;
         for (Check check : checks) {
@@ -40,9 +42,15 @@ public final class ProbeServlet extends HttpServlet {
             ok &= problem == null;
             results.put(check.name(), problem == null ? Map.of("healthy", true) : Map.of("healthy", false, "message", problem));
         }
-        resp.setStatus(ok ? 200 : 503);
+        return new Answer(ok ? 200 : 503, Map.of("status", ok ? "ok" : "failing", "checks", results));
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Answer answer = evaluate();
+        resp.setStatus(answer.status());
         resp.setContentType("application/json");
         resp.setHeader("Cache-Control", "no-store");
-        JSON.writeValue(resp.getOutputStream(), Map.of("status", ok ? "ok" : "failing", "checks", results));
+        JSON.writeValue(resp.getOutputStream(), answer.body());
     }
 }

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.servlets.tasks.Task;
 import io.gravix.rollup.RollupService;
+import io.gravix.rollup.RollupStatus;
 import io.gravix.rollup.RunSummary;
 import io.gravix.spool.Spool;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@code POST /tasks/rollup-now}: seals the open spool files (unless {@code seal=false})
  * and rolls up everything sealed, synchronously; answers with the totals and each run.
  */
-public final class RollupNowTask extends Task implements CheckedTask {
+public final class RollupNowTask extends Task implements AnsweringTask {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Spool spool;
@@ -38,18 +40,44 @@ public final class RollupNowTask extends Task implements CheckedTask {
         }
     }
 
+    /** Never called: {@link TaskRequestCheckFilter} serves this task through {@link #answer}. */
     @Override
     public void execute(Map<String, List<String>> parameters, PrintWriter output) throws Exception {
+        throw new IllegalStateException("rollup-now is answered by TaskRequestCheckFilter");
+    }
+
+    @Override
+    public Answer answer(Map<String, List<String>> parameters) throws Exception {
         if (!parameters.getOrDefault("seal", List.of("true")).contains("false")) {
             spool.sealAll().get(30, TimeUnit.SECONDS);
         }
-        List<RunSummary> runs;
         try {
-            runs = rollup.rollupNow();
-        } catch (Exception e) {
-            // Answered 500 with this text by Dropwizard's task servlet.
-            throw new Exception("rollup failed (its planned run is re-executed at the next rollup with the same keys): " + e, e);
+            return Answer.ok(summary(rollup.rollupNow()));
+        } catch (RollupService.RollupFailure e) {
+            return failure(e);
         }
+    }
+
+    /**
+     * A run that failed for a cause outside Gravix (store, disk, heap) is a 503: retry
+     * later, the run stays planned. One that needs the operator (an instance conflict, a
+     * bug) is a 500. Both name the cause.
+     */
+    private Answer failure(RollupService.RollupFailure e) {
+        RollupStatus.FailureKind kind = e.kind();
+        ObjectNode body = JSON.createObjectNode()
+                .put("error", e.getMessage() + " (the planned run stays planned and is re-executed with the same keys)")
+                .put("cause", kind.name().toLowerCase(Locale.ROOT));
+        boolean transientCause = kind == RollupStatus.FailureKind.STORE || kind == RollupStatus.FailureKind.DISK
+                || kind == RollupStatus.FailureKind.MEMORY;
+        if (!transientCause) {
+            return new Answer(500, body, 0);
+        }
+        long wait = Math.max(1, (rollup.status().snapshot().nextAttemptAtMillis() - System.currentTimeMillis() + 999) / 1000);
+        return new Answer(503, body.put("retryAfterSeconds", wait), (int) Math.min(Integer.MAX_VALUE, wait));
+    }
+
+    private static ObjectNode summary(List<RunSummary> runs) {
         ObjectNode answer = JSON.createObjectNode();
         answer.put("runs", runs.size())
                 .put("batches", runs.stream().mapToLong(RunSummary::batches).sum())
@@ -71,6 +99,6 @@ public final class RollupNowTask extends Task implements CheckedTask {
             ArrayNode keys = run.putArray("files");
             r.keys().forEach(keys::add);
         }
-        output.println(JSON.writeValueAsString(answer));
+        return answer;
     }
 }

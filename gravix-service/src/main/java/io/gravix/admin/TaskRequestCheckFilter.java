@@ -57,16 +57,42 @@ public final class TaskRequestCheckFilter implements Filter {
             chain.doFilter(req, resp);
             return;
         }
+        HttpServletResponse response = (HttpServletResponse) resp;
+        Map<String, List<String>> parameters = parameters(request);
         try {
-            task.check(parameters(request));
+            task.check(parameters);
         } catch (TaskRefusal refusal) {
-            HttpServletResponse response = (HttpServletResponse) resp;
-            response.setStatus(refusal.status());
-            response.setContentType("application/json");
-            response.getWriter().write(JSON.writeValueAsString(refusal.toJson()));
+            writeJson(response, refusal.status(), refusal.toJson());
+            return;
+        }
+        if (task instanceof AnsweringTask answering) {
+            answer(answering, parameters, response);
             return;
         }
         chain.doFilter(req, resp);
+    }
+
+    private static void answer(AnsweringTask task, Map<String, List<String>> parameters, HttpServletResponse response)
+            throws IOException {
+        AnsweringTask.Answer answer;
+        try {
+            answer = task.answer(parameters);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            answer = new AnsweringTask.Answer(500, JSON.createObjectNode().put("error", "task failed: " + e), 0);
+        }
+        if (answer.retryAfterSeconds() > 0) {
+            response.setHeader("Retry-After", Integer.toString(answer.retryAfterSeconds()));
+        }
+        writeJson(response, answer.status(), answer.body());
+    }
+
+    private static void writeJson(HttpServletResponse response, int status, Object body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.getWriter().write(JSON.writeValueAsString(body));
     }
 
     /** The parameters as TaskServlet hands them to a task. */

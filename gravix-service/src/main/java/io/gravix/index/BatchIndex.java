@@ -17,10 +17,28 @@ import org.sqlite.SQLiteDataSource;
  * The SQLite batch index: which spool batches exist and in which state.
  *
  * <p>The spool files are the source of truth for events; this index is the
- * source of truth for what is sealed and (later) what is rolled up. SQLite runs
- * in WAL mode with {@code synchronous=FULL}, so a committed change survives a
- * crash. One connection, used under this object's lock: index writes are rare
- * (one per spool file opened or sealed), so there is nothing to gain from a pool.
+ * source of truth for what is sealed and (later) what is rolled up. One connection,
+ * used under this object's lock: index writes are rare (one per spool file opened or
+ * sealed, a few per rollup run), so there is nothing to gain from a pool.
+ *
+ * <p><b>Durability guarantees, and what Gravix relies on.</b> SQLite runs with
+ * {@code journal_mode=WAL} and {@code synchronous=FULL}; {@link #open} reads both back
+ * and refuses to start if SQLite did not take them (WAL is refused, for example, where
+ * shared memory does not work, as on some network file systems). With these settings:
+ * <ul>
+ *   <li>every method that writes is one transaction, and returns only after SQLite has
+ *       fsynced the WAL with its commit record: a change whose call returned survives a
+ *       crash or a power loss (in WAL mode, {@code NORMAL} would fsync only at checkpoints
+ *       and could lose the last commits on power loss — not acceptable, since a spool
+ *       seal or a rollup commit is acted upon right after it returns);
+ *   <li>a crash at any moment leaves the state before or after each transaction, never
+ *       part of one: a run commit (run COMMITTED, its batches ROLLED_UP, its event ids
+ *       stored) is all or nothing.
+ * </ul>
+ * That SQLite keeps these promises on real power loss is upstream's guarantee (given a
+ * disk that honours fsync); the tests check the settings are in force and the commit
+ * boundary ({@code BatchIndexCrashTest}: a process killed in the middle of commits).
+ * The spool orders its file operations around these commits (see {@code SpoolWriter}).
  */
 public final class BatchIndex implements Closeable {
     private static final List<String> MIGRATIONS = List.of(
@@ -58,14 +76,21 @@ public final class BatchIndex implements Closeable {
                     + " id_count INTEGER NOT NULL,"
                     + " ids BLOB NOT NULL)",
             "CREATE INDEX run_ids_by_age ON run_ids(table_name, committed_at_ms)",
-            "CREATE INDEX batches_by_run ON batches(run_id)");
+            "CREATE INDEX batches_by_run ON batches(run_id)",
+            // Who this index is: the instance id in every lake key it writes (see InstanceIdentity).
+            "CREATE TABLE instance (id TEXT NOT NULL, created_at_ms INTEGER NOT NULL)",
+            // The lake keys each attempt of a run was about to put, so a later attempt can delete the ones it did not write.
+            "CREATE TABLE run_keys (run_id INTEGER NOT NULL, object_key TEXT NOT NULL, PRIMARY KEY (run_id, object_key))");
 
     private final Path file;
     private final Handle handle;
+    private final String instanceId;
 
     private BatchIndex(Path file, Handle handle) {
         this.file = file;
         this.handle = handle;
+        migrate();
+        this.instanceId = InstanceIdentity.loadOrCreate(handle);
     }
 
     /** Opens (creating if needed) the index at {@code file} and brings its schema up to date. */
@@ -79,12 +104,41 @@ public final class BatchIndex implements Closeable {
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Handle handle = Jdbi.create(dataSource).open();
-        BatchIndex index = new BatchIndex(file, handle);
-        index.migrate();
-        return index;
+        try {
+            requireDurable(durabilityOf(handle), file);
+            return new BatchIndex(file, handle);
+        } catch (IOException | RuntimeException e) {
+            handle.close();
+            throw e;
+        }
     }
 
-    private synchronized void migrate() {
+    /** The SQLite settings a commit's durability rests on, as this index's connection has them. */
+    public record Durability(String journalMode, int synchronous) {
+        /** {@code synchronous} as SQLite numbers it: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
+        public static final int FULL = 2;
+    }
+
+    /** Reads the settings back from SQLite (journal mode and synchronous are what it really uses, not what was asked). */
+    public synchronized Durability durability() {
+        return durabilityOf(handle);
+    }
+
+    private static Durability durabilityOf(Handle handle) {
+        String journal = handle.createQuery("PRAGMA journal_mode").mapTo(String.class).one();
+        int synchronous = handle.createQuery("PRAGMA synchronous").mapTo(Integer.class).one();
+        return new Durability(journal, synchronous);
+    }
+
+    static void requireDurable(Durability d, Path file) throws IOException {
+        if (!"wal".equalsIgnoreCase(d.journalMode()) || d.synchronous() < Durability.FULL) {
+            throw new IOException("the batch index " + file + " runs with journal_mode=" + d.journalMode() + " and synchronous="
+                    + d.synchronous() + ", but Gravix needs journal_mode=wal and synchronous=2 (FULL) so that a commit survives"
+                    + " a power loss; put the data directory on a local file system (WAL needs working shared memory)");
+        }
+    }
+
+    private void migrate() {
         int version = handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
         for (int i = version; i < MIGRATIONS.size(); i++) {
             String statement = MIGRATIONS.get(i);
@@ -98,6 +152,15 @@ public final class BatchIndex implements Closeable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * This index's instance id: random, created with the index and never changed. Every lake
+     * key the rollup writes carries it, so instances sharing a bucket and prefix (each with
+     * its own data directory) never write the same key.
+     */
+    public String instanceId() {
+        return instanceId;
     }
 
     /** The rollup's state in this database (same connection, so one transaction can span both). */

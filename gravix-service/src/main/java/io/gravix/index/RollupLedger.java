@@ -88,6 +88,28 @@ public final class RollupLedger {
         }
     }
 
+    /**
+     * Shrinks a planned run that cannot be executed as it is (it ran out of heap): its
+     * newest half of batches (at least one batch stays) go back to waiting for a later
+     * run. Safe at any time before the commit: the lake keys of earlier attempts are
+     * recorded ({@link #recordKeys}) and the final attempt deletes those it did not write.
+     *
+     * @return the number of batches released
+     */
+    public int releaseNewestHalf(long runId) {
+        synchronized (lock) {
+            return handle.inTransaction(h -> {
+                List<Long> batches = h.createQuery("SELECT id FROM batches WHERE run_id = :r AND state = 'SEALED' ORDER BY id")
+                        .bind("r", runId).mapTo(Long.class).list();
+                List<Long> released = batches.subList(batches.size() - batches.size() / 2, batches.size());
+                for (long id : released) {
+                    h.createUpdate("UPDATE batches SET run_id = NULL WHERE id = :id").bind("id", id).execute();
+                }
+                return released.size();
+            });
+        }
+    }
+
     /** Takes an unreadable batch out of its run: its file is now in the dead-letter queue. */
     public void deadLetter(long batchId) {
         synchronized (lock) {
@@ -122,6 +144,8 @@ public final class RollupLedger {
                 h.createUpdate("UPDATE batches SET state = 'ROLLED_UP' WHERE run_id = :r AND state = 'SEALED'")
                         .bind("r", run.runId())
                         .execute();
+                // The run's keys are final now; the record of attempts is no longer needed.
+                h.createUpdate("DELETE FROM run_keys WHERE run_id = :r").bind("r", run.runId()).execute();
                 h.createUpdate("INSERT INTO run_ids(run_id, table_name, committed_at_ms, id_count, ids) VALUES (:r, :t, :c, :n, :ids)")
                         .bind("r", run.runId())
                         .bind("t", table)
@@ -163,6 +187,68 @@ public final class RollupLedger {
                     .bind("r", runId)
                     .map((rs, ctx) -> new RunIds(rs.getLong(1), rs.getLong(2), rs.getBytes(3)))
                     .findOne();
+        }
+    }
+
+    /** The highest run id this index ever issued (0 before the first); ids are never reused, also after pruning. */
+    public long highestRunId() {
+        synchronized (lock) {
+            return handle.createQuery("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'rollup_runs'")
+                    .mapTo(Long.class).one();
+        }
+    }
+
+    /**
+     * After an operator accepted a lake that is ahead of this index: abandons every planned
+     * run (their batches go back to waiting, to be planned again under new ids) and makes
+     * the next run id greater than {@code runId}, so no key the lake already holds is
+     * written again.
+     */
+    public void skipRunIdsThrough(long runId) {
+        synchronized (lock) {
+            handle.useTransaction(h -> {
+                h.createUpdate("UPDATE batches SET run_id = NULL WHERE state = 'SEALED' AND run_id IN"
+                        + " (SELECT id FROM rollup_runs WHERE state = 'PLANNED')").execute();
+                h.createUpdate("DELETE FROM run_keys WHERE run_id IN (SELECT id FROM rollup_runs WHERE state = 'PLANNED')").execute();
+                h.createUpdate("DELETE FROM rollup_runs WHERE state = 'PLANNED'").execute();
+                // sqlite_sequence has a row for rollup_runs once a run was ever inserted; insert it otherwise.
+                int updated = h.createUpdate("UPDATE sqlite_sequence SET seq = :s WHERE name = 'rollup_runs' AND seq < :s")
+                        .bind("s", runId).execute();
+                boolean present = h.createQuery("SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'rollup_runs'")
+                        .mapTo(Integer.class).one() > 0;
+                if (updated == 0 && !present) {
+                    h.createUpdate("INSERT INTO sqlite_sequence(name, seq) VALUES ('rollup_runs', :s)").bind("s", runId).execute();
+                }
+            });
+        }
+    }
+
+    /**
+     * Records the keys an attempt of run {@code runId} is about to put (durably, before the
+     * first put), adding to those of earlier attempts: the union is what a crash may have
+     * left in the lake under this run.
+     */
+    public void recordKeys(long runId, List<String> keys) {
+        synchronized (lock) {
+            handle.useTransaction(h -> {
+                var batch = h.prepareBatch("INSERT OR IGNORE INTO run_keys(run_id, object_key) VALUES (:r, :k)");
+                for (String key : keys) {
+                    batch.bind("r", runId).bind("k", key).add();
+                }
+                if (!keys.isEmpty()) {
+                    batch.execute();
+                }
+            });
+        }
+    }
+
+    /** Every key any attempt of run {@code runId} recorded, sorted. */
+    public List<String> recordedKeys(long runId) {
+        synchronized (lock) {
+            return handle.createQuery("SELECT object_key FROM run_keys WHERE run_id = :r ORDER BY object_key")
+                    .bind("r", runId)
+                    .mapTo(String.class)
+                    .list();
         }
     }
 

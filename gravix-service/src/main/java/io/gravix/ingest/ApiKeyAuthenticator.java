@@ -5,6 +5,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the name of the API key a request presents ({@code Authorization: Bearer <key>}
@@ -17,6 +19,11 @@ import java.util.Map;
 public final class ApiKeyAuthenticator {
     /** The environment variable holding the plain key of a key named {@code default}. */
     public static final String API_KEY_ENV = "GRAVIX_API_KEY";
+    /** The name of the development key, stored with its events as {@code source}. */
+    public static final String DEV_KEY_NAME = "dev";
+    /** SHA-256 of the development key {@code gravix-dev-key} (public: the README prints it). */
+    static final String DEV_KEY_SHA256 = "40aeca242d112a791c7001b5347f02275337b92436313fff55b83d4a8331a376";
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyAuthenticator.class);
 
     private record Entry(String name, byte[] hash) {}
 
@@ -26,7 +33,12 @@ public final class ApiKeyAuthenticator {
         this.keys = List.copyOf(keys);
     }
 
-    /** Builds from configuration plus {@value #API_KEY_ENV} in {@code env}, which replaces a configured key named default. */
+    /**
+     * Builds from configuration plus {@value #API_KEY_ENV} in {@code env}, which replaces a
+     * configured key named default; adds the development key only when {@code auth.devKey}
+     * opts in and no other key is configured. Logs a warning when the development key, or
+     * no key at all, is active.
+     */
     public static ApiKeyAuthenticator from(AuthConfig config, Map<String, String> env) {
         List<Entry> keys = new ArrayList<>();
         String plain = env.get(API_KEY_ENV);
@@ -40,8 +52,24 @@ public final class ApiKeyAuthenticator {
         if (fromEnv) {
             keys.add(new Entry("default", Sha256.of(plain)));
         }
+        if (config.isDevKey() && keys.isEmpty()) {
+            keys.add(new Entry(DEV_KEY_NAME, HexFormat.of().parseHex(DEV_KEY_SHA256)));
+            LOG.warn(DEV_KEY_WARNING);
+        } else if (config.isDevKey()) {
+            LOG.info("the development key is off: other API keys are configured (auth.devKey applies only without them)");
+        } else if (keys.isEmpty()) {
+            LOG.warn("no API keys configured: every ingest request will get 401 (set GRAVIX_API_KEY or auth.apiKeys)");
+        }
         return new ApiKeyAuthenticator(keys);
     }
+
+    private static final String DEV_KEY_WARNING = """
+
+            ***************************************************************************************
+            *  DEVELOPMENT API KEY ACTIVE: Gravix accepts "gravix-dev-key", a key anybody can read  *
+            *  in the README. Fine on a laptop, never in a deployment. Set GRAVIX_API_KEY (or       *
+            *  auth.apiKeys) and the development key is off; GRAVIX_DEV_KEY=false turns it off too. *
+            ***************************************************************************************""";
 
     public int keyCount() {
         return keys.size();

@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Reads a request body into memory within the configured limits and undoes
- * {@code Content-Encoding: gzip}. Both the body as sent and the decompressed
+ * {@code Content-Encoding: gzip} (every member of a multi-member stream; bytes
+ * after the last member are refused). Both the body as sent and the decompressed
  * body are bounded, so a gzip bomb stops at the limit instead of filling memory.
  */
 final class BodyReader {
@@ -60,17 +60,36 @@ final class BodyReader {
         if (!gzip) {
             return raw;
         }
-        try (InputStream unzipped = new GZIPInputStream(new ByteArrayInputStream(raw), 8192)) {
-            byte[] body = readBounded(unzipped, Math.min(raw.length * 8, 1 << 20), maxDecompressed,
-                    "decompressed request body exceeds the limit of " + maxDecompressedText);
-            if (body.length == 0) {
-                throw IngestException.invalid("request body is empty after gzip decompression");
-            }
-            return body;
-        } catch (ZipException | EOFException e) {
-            throw IngestException.invalid("request body is not valid gzip (Content-Encoding: gzip): "
-                    + (e.getMessage() == null ? "truncated stream" : e.getMessage()));
+        byte[] body = gunzip(raw);
+        if (body.length == 0) {
+            throw IngestException.invalid("request body is empty after gzip decompression");
         }
+        return body;
+    }
+
+    /**
+     * Undoes gzip (RFC 1952) on a body in memory. A gzip stream is a series of members,
+     * and like {@code gunzip} the body is all of them, one after the other; anything
+     * after the last member that is not a member (the JDK's GZIPInputStream ignores it)
+     * makes the body invalid: the client sent something else than what it says.
+     */
+    private byte[] gunzip(byte[] raw) {
+        try (InputStream unzipped = GzipCompressorInputStream.builder()
+                .setInputStream(new ByteArrayInputStream(raw))
+                .setDecompressConcatenated(true)
+                .get()) {
+            return readBounded(unzipped, Math.min(raw.length * 8, 1 << 20), maxDecompressed,
+                    "decompressed request body exceeds the limit of " + maxDecompressedText);
+        } catch (EOFException e) {
+            throw notGzip("the stream ends in the middle of a member");
+        } catch (IOException e) {
+            // The input is in memory: every IOException is about its bytes.
+            throw notGzip(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    private static IngestException notGzip(String why) {
+        return IngestException.invalid("request body is not valid gzip (Content-Encoding: gzip): " + why);
     }
 
     private static byte[] readBounded(InputStream in, int initial, long limit, String overLimit) throws IOException {

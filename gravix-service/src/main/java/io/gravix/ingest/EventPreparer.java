@@ -2,12 +2,13 @@ package io.gravix.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.gravix.api.json.EventDecodeException;
+import io.gravix.api.json.TextEncodings;
 import io.gravix.api.json.TooManyEventsException;
 import io.gravix.api.validate.Violation;
 import io.gravix.spool.SpoolFile;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class EventPreparer<T extends Message> {
     }
 
     List<T> decode(BodyFormat format, byte[] body) {
+        if (format != BodyFormat.PROTOBUF) {
+            requireUtf8Encoding(body);
+        }
         int max = config.getMaxEventsPerRequest();
         List<T> events;
         try {
@@ -92,13 +96,26 @@ public final class EventPreparer<T extends Message> {
             List<IngestException.Detail> details = e.index() < 0 ? List.of()
                     : List.of(new IngestException.Detail(e.index(), e.field(), e.getMessage()));
             throw IngestException.invalid(e.index() < 0 ? e.getMessage() : "event " + e.index() + " cannot be decoded: " + e.getMessage(), details);
-        } catch (InvalidProtocolBufferException e) {
+        } catch (IOException e) {
+            // protobuf's InvalidProtocolBufferException or WireLengths on the body in memory: no real I/O
             throw IngestException.invalid("body is not a valid protobuf " + batchName() + ": " + e.getMessage());
         }
         if (events.isEmpty()) {
             throw IngestException.invalid("request contains no events");
         }
         return events;
+    }
+
+    /**
+     * JSON is UTF-8 (RFC 8259 §8.1) and a Content-Type may say so or nothing: a body in
+     * UTF-16 or UTF-32 is in an encoding Gravix does not take (415), not a broken one.
+     * A UTF-8 byte-order mark is tolerated (RFC 8259 allows ignoring it) and not stored.
+     */
+    private static void requireUtf8Encoding(byte[] body) {
+        String other = TextEncodings.nonUtf8Encoding(body, 0, body.length);
+        if (other != null) {
+            throw IngestException.unsupported("body is " + other + ": JSON and NDJSON bodies must be UTF-8; re-encode them as UTF-8");
+        }
     }
 
     private String batchName() {
@@ -127,7 +144,7 @@ public final class EventPreparer<T extends Message> {
     void validate(List<T> events) {
         List<Violation> violations = new ArrayList<>(0);
         List<IngestException.Detail> details = null;
-        long now = window.nowSeconds();
+        long now = window.nowMillis();
         int limit = config.getMaxErrorDetails();
         int invalidEvents = 0;
         for (int i = 0; i < events.size(); i++) {

@@ -31,7 +31,7 @@ final class EventTableCodec<T extends Message> {
     /** Turns a protobuf batch body into its events. */
     @FunctionalInterface
     interface BatchParser<T> {
-        ParsedBatch<T> parse(byte[] body) throws InvalidProtocolBufferException;
+        ParsedBatch<T> parse(byte[] body) throws java.io.IOException;
     }
 
     /** The events of a protobuf batch, and the field numbers it held besides the events (none in a valid batch). */
@@ -63,7 +63,7 @@ final class EventTableCodec<T extends Message> {
     static EventTableCodec<RequestFact> requestFacts() {
         return new EventTableCodec<>(Table.REQUEST_FACTS, new RequestFactJsonReader(),
                 body -> {
-                    RequestFactBatch batch = RequestFactBatch.parseFrom(body);
+                    RequestFactBatch batch = parseChecked(body, RequestFactBatch.parser(), RequestFactBatch.getDescriptor());
                     return new ParsedBatch<>(batch.getFactsList(), batch.getUnknownFields().asMap().keySet());
                 },
                 ConstraintValidator.forType(RequestFact.getDescriptor()),
@@ -75,7 +75,7 @@ final class EventTableCodec<T extends Message> {
     static EventTableCodec<ServiceEvent> serviceEvents() {
         return new EventTableCodec<>(Table.SERVICE_EVENTS, new ServiceEventJsonReader(),
                 body -> {
-                    ServiceEventBatch batch = ServiceEventBatch.parseFrom(body);
+                    ServiceEventBatch batch = parseChecked(body, ServiceEventBatch.parser(), ServiceEventBatch.getDescriptor());
                     return new ParsedBatch<>(batch.getEventsList(), batch.getUnknownFields().asMap().keySet());
                 },
                 ConstraintValidator.forType(ServiceEvent.getDescriptor()),
@@ -86,6 +86,33 @@ final class EventTableCodec<T extends Message> {
 
     Table table() {
         return table;
+    }
+
+    /**
+     * Parses a batch and proves that protobuf-java read every tag and length as sent
+     * (see {@link WireLengths}). The cheap proof: a batch whose canonical size equals
+     * the body's had every varint minimal, and a length or tag cut to 32 bits is never
+     * minimal (its value would have to be at least 2^28, more than a body can hold).
+     * Otherwise (padded varints, a repeated field, a parse error) the full check decides.
+     */
+    private static <B extends Message> B parseChecked(byte[] body, com.google.protobuf.Parser<B> parser,
+                                                      com.google.protobuf.Descriptors.Descriptor type) throws java.io.IOException {
+        B batch;
+        try {
+            batch = parser.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            WireLengths.check(body, type); // the more precise answer, if a length is at fault
+            throw e;
+        }
+        if (body.length >= 1 << 28 || batch.getSerializedSize() != body.length) {
+            WireLengths.check(body, type);
+        }
+        return batch;
+    }
+
+    /** This codec with another record encoder (a test seam: encoding that fails). */
+    EventTableCodec<T> withEncoder(RecordEncoder<T> other) {
+        return new EventTableCodec<>(table, json, protobuf, validator, timestamp, other);
     }
 
     JsonEventReader<T> json() {

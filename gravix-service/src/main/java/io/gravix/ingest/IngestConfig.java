@@ -27,7 +27,7 @@ public final class IngestConfig {
     @Max(1_000_000)
     private int maxEventsPerRequest = 10_000;
 
-    /** Oldest accepted event time, relative to now; keep it equal to the rollup's dedupe window. */
+    /** Oldest accepted event time, relative to now; with maxClockSkew it must fit in rollup.dedupeWindow (checked at start). */
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MINUTES)
     private Duration maxEventAge = Duration.days(7);

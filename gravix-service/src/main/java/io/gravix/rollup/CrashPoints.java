@@ -1,33 +1,61 @@
 package io.gravix.rollup;
 
-import java.util.Locale;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Test hook for crash tests: with {@code GRAVIX_TEST_CRASH_AT=<crash point>} in its
- * environment, the process announces on its log when a run reaches that step and then
- * waits forever, so that the test can kill it with SIGKILL exactly there. Unset (always,
- * in production) it does nothing.
+ * Test hook for crash tests: stops a run at one {@link CrashPoint}. Nothing in a
+ * deployment can arm it: the production entry point ({@code GravixApplication#main})
+ * always passes {@link #NONE}, and only code can build another value — the crash
+ * tests' own entry point in the test sources, or an in-process test.
+ *
+ * <p>{@link #waitForKillAt} is for SIGKILL tests: at the point, the run logs
+ * {@value #ANNOUNCEMENT} at ERROR and waits for the test to kill the process; if
+ * nobody does within the given time it says so and halts the JVM (no shutdown hooks,
+ * so the disk is left as a crash leaves it). It never waits silently or forever.
  */
-public final class CrashPoints {
-    public static final String ENV = "GRAVIX_TEST_CRASH_AT";
+public class CrashPoints {
     /** The log line a crash test waits for, followed by the point's name. */
     public static final String ANNOUNCEMENT = "TEST CRASH POINT REACHED: ";
-    public static final CrashPoints NONE = new CrashPoints(null, true);
+    /** The exit status of a process that reached its crash point and was not killed in time. */
+    public static final int UNKILLED_EXIT_STATUS = 86;
+    public static final CrashPoints NONE = new CrashPoints(null, null);
     private static final Logger LOG = LoggerFactory.getLogger(CrashPoints.class);
 
     private final CrashPoint armed;
-    private final boolean hang;
+    private final Duration waitForKill; // null: throw instead
 
-    private CrashPoints(CrashPoint armed, boolean hang) {
+    private CrashPoints(CrashPoint armed, Duration waitForKill) {
         this.armed = armed;
-        this.hang = hang;
+        this.waitForKill = waitForKill;
     }
 
     /** For in-process tests: the run throws {@link SimulatedCrash} at {@code point}, leaving the disk as a crash would. */
     public static CrashPoints throwAt(CrashPoint point) {
-        return new CrashPoints(point, false);
+        return new CrashPoints(point, null);
+    }
+
+    /** For SIGKILL tests: announce at {@code point}, wait up to {@code maxWait} to be killed, then halt. */
+    public static CrashPoints waitForKillAt(CrashPoint point, Duration maxWait) {
+        return new CrashPoints(point, maxWait);
+    }
+
+    /** For in-process tests: the first time a run reaches {@code point} it runs out of heap (an OutOfMemoryError). */
+    public static CrashPoints outOfMemoryOnceAt(CrashPoint point) {
+        return new CrashPoints(point, null) {
+            private boolean fired;
+
+            @Override
+            void reached(CrashPoint p) {
+                if (p == point && !fired) {
+                    fired = true;
+                    throw new OutOfMemoryError("simulated: Java heap space");
+                }
+            }
+        };
     }
 
     /** Thrown at an armed crash point by {@link #throwAt}. */
@@ -37,30 +65,41 @@ public final class CrashPoints {
         }
     }
 
-    /** From the {@link #ENV} variable's value (null or empty: disarmed). */
-    public static CrashPoints fromEnv(String value) {
-        if (value == null || value.isBlank()) {
-            return NONE;
-        }
-        return new CrashPoints(CrashPoint.valueOf(value.trim().toUpperCase(Locale.ROOT)), true);
+    public boolean isArmed() {
+        return armed != null;
+    }
+
+    @Override
+    public String toString() {
+        return armed == null ? "no crash point" : "crash point " + armed + (waitForKill == null ? " (throws)" : " (waits " + waitForKill + " for SIGKILL, then halts)");
     }
 
     void reached(CrashPoint point) {
         if (point != armed) {
             return;
         }
-        if (!hang) {
+        if (waitForKill == null) {
             throw new SimulatedCrash(point);
         }
-        LOG.error(ANNOUNCEMENT + point);
-        Object never = new Object();
-        synchronized (never) {
-            while (true) {
-                try {
-                    never.wait();
-                } catch (InterruptedException e) {
-                    // keep waiting: only SIGKILL ends this process
-                }
+        LOG.error("{}{} (test hook: this run now waits up to {} for SIGKILL, then halts the JVM)", ANNOUNCEMENT, point, waitForKill);
+        awaitUninterruptibly(waitForKill);
+        String halting = "TEST CRASH POINT " + point + ": nobody killed this process within " + waitForKill
+                + "; halting it now with exit status " + UNKILLED_EXIT_STATUS;
+        LOG.error(halting);
+        System.err.println(halting); // the log appender may be asynchronous; halt() flushes nothing
+        System.err.flush();
+        Runtime.getRuntime().halt(UNKILLED_EXIT_STATUS);
+    }
+
+    private static void awaitUninterruptibly(Duration timeout) {
+        CountDownLatch never = new CountDownLatch(1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                never.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: a shutdown must not finish the run that the test kills here
             }
         }
     }

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.gravix.api.v1.RequestFact;
 import io.gravix.api.v1.ServiceEvent;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -24,17 +25,20 @@ abstract sealed class EventWriteSupport<E> extends WriteSupport<EventRow<E>> {
     private final Map<String, String> extraMetadata;
     protected RecordConsumer out;
 
-    private EventWriteSupport(MessageType schema) {
+    private EventWriteSupport(MessageType schema, Map<String, String> fileMetadata) {
         this.schema = schema;
-        this.extraMetadata = Map.of("gravix.table", schema.getName());
+        Map<String, String> metadata = new TreeMap<>(fileMetadata);
+        metadata.put("gravix.table", schema.getName());
+        this.extraMetadata = Map.copyOf(metadata);
     }
 
-    static EventWriteSupport<RequestFact> requestFacts() {
-        return new RequestFacts();
+    /** @param fileMetadata key-value pairs for the file footer (who wrote it: {@code gravix.instance}, {@code gravix.run}) */
+    static EventWriteSupport<RequestFact> requestFacts(Map<String, String> fileMetadata) {
+        return new RequestFacts(fileMetadata);
     }
 
-    static EventWriteSupport<ServiceEvent> serviceEvents() {
-        return new ServiceEvents();
+    static EventWriteSupport<ServiceEvent> serviceEvents(Map<String, String> fileMetadata) {
+        return new ServiceEvents(fileMetadata);
     }
 
     @Override
@@ -137,8 +141,8 @@ abstract sealed class EventWriteSupport<E> extends WriteSupport<EventRow<E>> {
     }
 
     private static final class RequestFacts extends EventWriteSupport<RequestFact> {
-        RequestFacts() {
-            super(ParquetSchemas.REQUEST_FACTS);
+        RequestFacts(Map<String, String> fileMetadata) {
+            super(ParquetSchemas.REQUEST_FACTS, fileMetadata);
         }
 
         @Override
@@ -167,8 +171,8 @@ abstract sealed class EventWriteSupport<E> extends WriteSupport<EventRow<E>> {
     }
 
     private static final class ServiceEvents extends EventWriteSupport<ServiceEvent> {
-        ServiceEvents() {
-            super(ParquetSchemas.SERVICE_EVENTS);
+        ServiceEvents(Map<String, String> fileMetadata) {
+            super(ParquetSchemas.SERVICE_EVENTS, fileMetadata);
         }
 
         @Override

@@ -23,6 +23,11 @@ final class FingerprintMap {
         return size;
     }
 
+    /** The heap its arrays take: 12 bytes per slot, at most 2/3 of the slots used. */
+    long memoryBytes() {
+        return 12L * keys.length;
+    }
+
     /** The slot stored for {@code fingerprint}, or {@link #ABSENT}. */
     int get(long fingerprint) {
         long key = fingerprint == 0 ? 1 : fingerprint;

@@ -17,9 +17,14 @@ final class LakePartition {
         return Math.floorDiv(epochMicros, MICROS_PER_HOUR);
     }
 
-    /** The object key of file {@code n} of run {@code runId} in partition {@code hour} of {@code table}. */
-    static String key(String table, long hour, long runId, int n) {
-        return prefix(table, hour) + String.format("part-%d-%d.parquet", runId, n);
+    /**
+     * The object key of file {@code n} of run {@code runId} of instance {@code instance} in
+     * partition {@code hour} of {@code table}: {@code <prefix>part-<instance>-<run>-<n>.parquet}.
+     * Run ids are unique only within one index; the instance id makes keys unique across
+     * instances sharing a lake.
+     */
+    static String key(String table, long hour, String instance, long runId, int n) {
+        return prefix(table, hour) + "part-" + instance + "-" + runId + "-" + n + ".parquet";
     }
 
     /** The key prefix of partition {@code hour} of {@code table}: {@code <table>/dt=YYYY-MM-DD/hour=HH/}. */

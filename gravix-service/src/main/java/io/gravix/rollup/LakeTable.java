@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** What the rollup needs to know about one table's events: how to read a frame, name, order and write them. */
 abstract class LakeTable<E> {
@@ -33,8 +34,8 @@ abstract class LakeTable<E> {
         }
 
         @Override
-        ParquetEventWriter<RequestFact> openWriter(Path file) throws IOException {
-            return ParquetEventWriter.requestFacts(file);
+        ParquetEventWriter<RequestFact> openWriter(Path file, Map<String, String> fileMetadata) throws IOException {
+            return ParquetEventWriter.requestFacts(file, fileMetadata);
         }
     };
 
@@ -56,8 +57,8 @@ abstract class LakeTable<E> {
         }
 
         @Override
-        ParquetEventWriter<ServiceEvent> openWriter(Path file) throws IOException {
-            return ParquetEventWriter.serviceEvents(file);
+        ParquetEventWriter<ServiceEvent> openWriter(Path file, Map<String, String> fileMetadata) throws IOException {
+            return ParquetEventWriter.serviceEvents(file, fileMetadata);
         }
     };
 
@@ -94,5 +95,5 @@ abstract class LakeTable<E> {
 
     abstract Timestamp timestamp(E event);
 
-    abstract ParquetEventWriter<E> openWriter(Path file) throws IOException;
+    abstract ParquetEventWriter<E> openWriter(Path file, Map<String, String> fileMetadata) throws IOException;
 }

@@ -7,6 +7,7 @@ import io.gravix.api.v1.ServiceEvent;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -46,12 +47,14 @@ public final class ParquetEventWriter<E> implements Closeable {
     static final int DICTIONARY_PAGE_SIZE = 1024 * 1024;
 
     private final Path file;
+    private final StreamTrackingOutputFile output;
     private final ParquetWriter<EventRow<E>> writer;
     private long rows;
 
-    private ParquetEventWriter(Path file, EventWriteSupport<E> writeSupport) throws IOException {
+    private ParquetEventWriter(Path file, EventWriteSupport<E> writeSupport, OutputFile target) throws IOException {
         this.file = requireNonNull(file, "file is null");
-        this.writer = new Builder<>(new LocalOutputFile(file), writeSupport)
+        this.output = new StreamTrackingOutputFile(target);
+        this.writer = new Builder<>(output, writeSupport)
                 .withConf(new PlainParquetConfiguration())
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)
                 .withCodecFactory(new ZstdCodecFactory(ZstdCodecFactory.DEFAULT_LEVEL))
@@ -68,12 +71,27 @@ public final class ParquetEventWriter<E> implements Closeable {
 
     /** A new {@code request_facts} file at {@code file}, which must not exist. */
     public static ParquetEventWriter<RequestFact> requestFacts(Path file) throws IOException {
-        return new ParquetEventWriter<>(file, EventWriteSupport.requestFacts());
+        return requestFacts(file, Map.of());
+    }
+
+    /** As {@link #requestFacts(Path)}, with {@code fileMetadata} in the footer's key-value metadata. */
+    public static ParquetEventWriter<RequestFact> requestFacts(Path file, Map<String, String> fileMetadata) throws IOException {
+        return new ParquetEventWriter<>(file, EventWriteSupport.requestFacts(fileMetadata), new LocalOutputFile(file));
     }
 
     /** A new {@code service_events} file at {@code file}, which must not exist. */
     public static ParquetEventWriter<ServiceEvent> serviceEvents(Path file) throws IOException {
-        return new ParquetEventWriter<>(file, EventWriteSupport.serviceEvents());
+        return serviceEvents(file, Map.of());
+    }
+
+    /** As {@link #serviceEvents(Path)}, with {@code fileMetadata} in the footer's key-value metadata. */
+    public static ParquetEventWriter<ServiceEvent> serviceEvents(Path file, Map<String, String> fileMetadata) throws IOException {
+        return new ParquetEventWriter<>(file, EventWriteSupport.serviceEvents(fileMetadata), new LocalOutputFile(file));
+    }
+
+    /** For tests: a writer over any output (one that fails like a full disk, say). */
+    static ParquetEventWriter<RequestFact> requestFacts(Path file, OutputFile target) throws IOException {
+        return new ParquetEventWriter<>(file, EventWriteSupport.requestFacts(Map.of()), target);
     }
 
     /** Appends one row. */
@@ -95,10 +113,18 @@ public final class ParquetEventWriter<E> implements Closeable {
         return file;
     }
 
-    /** Writes the footer and closes the file. */
+    /**
+     * Writes the footer and closes the file. The file descriptor is released also when
+     * writing the footer fails (a full disk): parquet-mr leaves its stream open then, and
+     * a deleted temp file held open keeps its blocks allocated.
+     */
     @Override
     public void close() throws IOException {
-        writer.close();
+        try {
+            writer.close();
+        } finally {
+            output.closeStream();
+        }
     }
 
     private static final class Builder<E> extends ParquetWriter.Builder<EventRow<E>, Builder<E>> {

@@ -42,11 +42,61 @@ public final class RollupConfig {
     @Max(64)
     private int writerThreads = 2;
 
-    /** How long a kept event id is remembered, so a retry within it is dropped as a duplicate. */
+    /**
+     * How long a kept event id is remembered, so a retry within it is dropped as a
+     * duplicate: at least {@code ingest.maxEventAge + ingest.maxClockSkew} (checked at
+     * start), hence 7 days and 5 minutes by default.
+     */
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
-    private Duration dedupeWindow = Duration.days(7);
+    private Duration dedupeWindow = Duration.minutes(7 * 24 * 60 + 5);
 
+    /** After consecutive failed runs the next waits interval × 2^(failures-1), at most this long (±20 % jitter). */
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    private Duration maxBackoff = Duration.minutes(5);
+
+    /**
+     * A run starts only with this much disk free in the work directory on top of room for
+     * its files: the data directory's disk is the spool's too, so keep it at least
+     * {@code spool.minFreeDisk}.
+     */
+    @NotNull
+    private DataSize minFreeDisk = DataSize.mebibytes(512);
+
+    /**
+     * The lake holds runs of this instance beyond what the index planned (the index was
+     * restored from a backup, or a data directory was copied): start anyway, skipping run ids
+     * past the lake's. Off: refuse to start. Only for an operator who checked that no copy
+     * runs elsewhere and accepts that events of the lost runs may be stored again.
+     */
+    private boolean acceptLakeAheadOfIndex = false;
+
+    /**
+     * Heap for exact event ids of recent runs, per table: the seen-id index confirms each
+     * fingerprint hit (a duplicate, mostly) against them; a miss reads the run's ids from
+     * SQLite. The fingerprints themselves take 18–36 bytes per id in the window on top.
+     */
+    @NotNull
+    @MinDataSize(0)
+    private DataSize seenIdCacheSize = DataSize.mebibytes(32);
+
+    @JsonProperty
+    public DataSize getSeenIdCacheSize() { return seenIdCacheSize; }
+    @JsonProperty
+    public void setSeenIdCacheSize(DataSize v) { seenIdCacheSize = v; }
+    @JsonProperty
+    public Duration getMaxBackoff() { return maxBackoff; }
+    @JsonProperty
+    public void setMaxBackoff(Duration v) { maxBackoff = v; }
+    @JsonProperty
+    public DataSize getMinFreeDisk() { return minFreeDisk; }
+    @JsonProperty
+    public void setMinFreeDisk(DataSize v) { minFreeDisk = v; }
+    @JsonProperty
+    public boolean isAcceptLakeAheadOfIndex() { return acceptLakeAheadOfIndex; }
+    @JsonProperty
+    public void setAcceptLakeAheadOfIndex(boolean v) { acceptLakeAheadOfIndex = v; }
     @JsonProperty
     public Duration getInterval() { return interval; }
     @JsonProperty

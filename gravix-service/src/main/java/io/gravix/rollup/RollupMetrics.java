@@ -1,5 +1,6 @@
 package io.gravix.rollup;
 
+import io.gravix.spool.Table;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -15,8 +16,13 @@ final class RollupMetrics {
     final Counter bytesWritten;
     final Counter runs;
     final Gauge lastSuccess;
+    final Histogram freshness;
+    final Counter lateEvents;
+    final RecentRuns recentRuns = new RecentRuns();
+    final Gauge seenIds;
+    final Gauge seenIdsMemory;
 
-    RollupMetrics(PrometheusRegistry registry, DoubleSupplier lagSeconds) {
+    RollupMetrics(PrometheusRegistry registry, DoubleSupplier lagSeconds, RollupStatus status) {
         events = Counter.builder()
                 .name("rollup_events_total")
                 .help("Events written to the lake")
@@ -46,14 +52,67 @@ final class RollupMetrics {
         for (String outcome : new String[] {"success", "failure"}) {
             runs.labelValues(outcome);
         }
+        for (Table table : io.gravix.spool.Table.values()) {
+            // Every table's series exist from the start, so dashboards and alerts see 0, not "no data".
+            events.labelValues(table.tableName());
+            duplicates.labelValues(table.tableName());
+        }
         lastSuccess = Gauge.builder()
                 .name("rollup_last_success_timestamp_seconds")
                 .help("When a rollup run last committed (Unix seconds; 0 before the first)")
                 .register(registry);
+        freshness = Histogram.builder()
+                .name("lake_freshness_seconds")
+                .help("Per event: time from its acknowledgement (ingested_at) to the commit of the rollup run that put it into the lake")
+                .labelNames("table")
+                .classicOnly()
+                .classicUpperBounds(1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 1200, 1800, 3600)
+                .register(registry);
+        lateEvents = Counter.builder()
+                .name("rollup_late_events_total")
+                .help("Events rolled up into an hour partition that already had files from an earlier run (each such run adds a file)")
+                .labelNames("table")
+                .register(registry);
+        for (Table table : io.gravix.spool.Table.values()) {
+            freshness.labelValues(table.tableName());
+            lateEvents.labelValues(table.tableName());
+        }
         GaugeWithCallback.builder()
                 .name("rollup_lag_seconds")
                 .help("Age of the oldest sealed batch not yet rolled up (0 when none waits)")
                 .callback(cb -> cb.call(lagSeconds.getAsDouble()))
                 .register(registry);
+        seenIds = Gauge.builder()
+                .name("rollup_seen_ids")
+                .help("Event ids the seen-id index remembers (the dedupe window)")
+                .labelNames("table")
+                .register(registry);
+        seenIdsMemory = Gauge.builder()
+                .name("rollup_seen_ids_memory_bytes")
+                .help("Heap the seen-id index takes: fingerprints plus the exact-id cache")
+                .labelNames("table")
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("rollup_failure_streak")
+                .help("Consecutive failed rollup runs (0 after a success)")
+                .callback(cb -> cb.call(status.snapshot().failureStreak()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("rollup_next_attempt_timestamp_seconds")
+                .help("When a failed run is retried at the latest (Unix seconds; 0 when not backing off)")
+                .callback(cb -> {
+                    RollupStatus.Snapshot s = status.snapshot();
+                    cb.call(s.failing() ? s.nextAttemptAtMillis() / 1000.0 : 0);
+                })
+                .register(registry);
+    }
+
+    /** After a run of {@code table} committed at {@code committedAtMillis}: freshness per kept event, late events, the console's run list. */
+    void committed(String table, long runId, long committedAtMillis, FreshnessTally kept, long late, long duplicates, int files,
+                   long bytes) {
+        kept.observe(freshness.labelValues(table), committedAtMillis);
+        lateEvents.labelValues(table).inc(late);
+        recentRuns.add(new RecentRun(table, runId, committedAtMillis, kept.events(), duplicates, files, bytes, late,
+                kept.quantile(0.5, committedAtMillis), kept.quantile(1, committedAtMillis)));
     }
 }

@@ -34,35 +34,48 @@ import java.util.function.ToLongFunction;
  * keeps re-executing a run deterministic.
  */
 final class SeenIds {
-    private static final int EXACT_CACHE_RUNS = 32;
+    /** The default byte budget of the exact-id cache. */
+    static final long DEFAULT_CACHE_BYTES = 32L * 1024 * 1024;
 
     private final long epochMillis;
+    private final long cacheBudgetBytes;
     private final ToLongFunction<String> fingerprints;
     private final LongFunction<Optional<StoredRun>> exactIdsOfRun;
 
     /** A committed run's kept ids as the durable index holds them. */
     record StoredRun(long committedAtMillis, String[] sortedIds) {}
     private final TreeMap<Long, Epoch> epochs = new TreeMap<>();
-    /** Exact ids of recently used runs; a run's entry must go when the run is pruned (see {@link #prune}). */
-    private final Map<Long, CachedRun> exactCache = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, CachedRun> eldest) {
-            return size() > EXACT_CACHE_RUNS;
-        }
-    };
+    /**
+     * Exact ids of recently used runs, least recently used first, at most
+     * {@code cacheBudgetBytes} of them ({@link PackedIds#bytes()}); a run's entry must go
+     * when the run is pruned (see {@link #prune}).
+     */
+    private final LinkedHashMap<Long, CachedRun> exactCache = new LinkedHashMap<>(64, 0.75f, true);
+    private long cacheBytes;
 
-    private record CachedRun(long committedAtMillis, String[] sortedIds) {}
+    private record CachedRun(long committedAtMillis, PackedIds ids) {}
 
     /**
      * @param window how long a kept id is remembered (at least)
      * @param exactIdsOfRun the sorted kept ids of a run from the durable index; empty once pruned
      */
     SeenIds(Duration window, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this(window, FingerprintMap::fingerprint, exactIdsOfRun);
+        this(window, DEFAULT_CACHE_BYTES, FingerprintMap::fingerprint, exactIdsOfRun);
+    }
+
+    /** @param cacheBudgetBytes the most heap the cache of exact ids may take */
+    SeenIds(Duration window, long cacheBudgetBytes, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
+        this(window, cacheBudgetBytes, FingerprintMap::fingerprint, exactIdsOfRun);
     }
 
     /** With another fingerprint function: tests use a colliding one. */
     SeenIds(Duration window, ToLongFunction<String> fingerprints, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
+        this(window, DEFAULT_CACHE_BYTES, fingerprints, exactIdsOfRun);
+    }
+
+    private SeenIds(Duration window, long cacheBudgetBytes, ToLongFunction<String> fingerprints,
+                    LongFunction<Optional<StoredRun>> exactIdsOfRun) {
+        this.cacheBudgetBytes = cacheBudgetBytes;
         this.epochMillis = Math.max(1, window.toMillis() / 8);
         this.fingerprints = requireNonNull(fingerprints, "fingerprints is null");
         this.exactIdsOfRun = requireNonNull(exactIdsOfRun, "exactIdsOfRun is null");
@@ -99,7 +112,7 @@ final class SeenIds {
                 epoch.collisions.computeIfAbsent(fingerprint, f -> new ArrayList<>(1)).add(runId);
             }
         }
-        exactCache.put(runId, new CachedRun(committedAtMillis, sortedIds));
+        cache(runId, new CachedRun(committedAtMillis, PackedIds.of(sortedIds)));
     }
 
     /**
@@ -109,7 +122,13 @@ final class SeenIds {
      * as a whole.
      */
     void prune(long cutoffMillis) {
-        exactCache.values().removeIf(run -> run.committedAtMillis() < cutoffMillis);
+        for (Iterator<CachedRun> it = exactCache.values().iterator(); it.hasNext(); ) {
+            CachedRun run = it.next();
+            if (run.committedAtMillis() < cutoffMillis) {
+                cacheBytes -= run.ids().bytes();
+                it.remove();
+            }
+        }
         for (Iterator<Map.Entry<Long, Epoch>> it = epochs.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Epoch> e = it.next();
             if ((e.getKey() + 1) * epochMillis <= cutoffMillis) {
@@ -127,6 +146,20 @@ final class SeenIds {
         return n;
     }
 
+    /** Heap held by fingerprints (their arrays) and by the exact-id cache, in bytes. */
+    long memoryBytes() {
+        long n = cacheBytes;
+        for (Epoch e : epochs.values()) {
+            n += e.fingerprints.memoryBytes() + 8L * e.runIds.size();
+        }
+        return n;
+    }
+
+    /** Heap held by the exact-id cache, at most its budget. */
+    long cacheBytes() {
+        return cacheBytes;
+    }
+
     private boolean runKept(long runId, String id) {
         CachedRun run = exactCache.get(runId);
         if (run == null) {
@@ -134,10 +167,20 @@ final class SeenIds {
             if (stored.isEmpty()) {
                 return false;
             }
-            run = new CachedRun(stored.get().committedAtMillis(), stored.get().sortedIds());
-            exactCache.put(runId, run);
+            run = new CachedRun(stored.get().committedAtMillis(), PackedIds.of(stored.get().sortedIds()));
+            cache(runId, run);
         }
-        return Arrays.binarySearch(run.sortedIds(), id) >= 0;
+        return run.ids().contains(id);
+    }
+
+    /** Caches a run's exact ids, evicting the least recently used runs to stay within the budget. */
+    private void cache(long runId, CachedRun run) {
+        CachedRun previous = exactCache.put(runId, run);
+        cacheBytes += run.ids().bytes() - (previous == null ? 0 : previous.ids().bytes());
+        for (Iterator<CachedRun> it = exactCache.values().iterator(); cacheBytes > cacheBudgetBytes && it.hasNext(); ) {
+            cacheBytes -= it.next().ids().bytes();
+            it.remove();
+        }
     }
 
     private static final class Epoch {

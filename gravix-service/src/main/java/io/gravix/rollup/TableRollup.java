@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -58,16 +59,19 @@ final class TableRollup<E> {
 
     /** What a rollup run needs besides its table. */
     record Context(RollupLedger ledger, Path spoolDirectory, Path workDirectory, ObjectStore store, DeadLetterQueue deadLetters,
-                   ExecutorService writers, RollupMetrics metrics, RollupConfig config, Clock clock, CrashPoints crashPoints) {}
+                   ExecutorService writers, RollupMetrics metrics, RollupConfig config, Clock clock, CrashPoints crashPoints,
+                   InstanceFence fence, WorkDisk workDisk) {}
 
     private final LakeTable<E> table;
     private final Context ctx;
     private final SeenIds seen;
+    /** The run found planned at start (re-executed first), or -1. */
+    private long resumedRunId = -1;
 
     TableRollup(LakeTable<E> table, Context ctx) {
         this.table = requireNonNull(table, "table is null");
         this.ctx = requireNonNull(ctx, "ctx is null");
-        this.seen = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(),
+        this.seen = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(), ctx.config().getSeenIdCacheSize().toBytes(),
                 runId -> ctx.ledger().runIds(runId)
                         .map(r -> new SeenIds.StoredRun(r.committedAtMillis(), EventIdList.decode(r.blob()))));
     }
@@ -81,8 +85,11 @@ final class TableRollup<E> {
         for (RunIds r : ctx.ledger().runIds(name())) {
             seen.add(r.runId(), r.committedAtMillis(), EventIdList.decode(r.blob()));
         }
+        resumedRunId = ctx.ledger().pendingRun(name()).map(PlannedRun::id).orElse(-1L);
         deleteRolledUpSpoolFiles();
-        LOG.info("rollup of {}: seen-id index holds {} ids", name(), seen.size());
+        ctx.metrics().seenIdsMemory.labelValues(name()).set(seen.memoryBytes());
+        ctx.metrics().seenIds.labelValues(name()).set(seen.size());
+        LOG.info("rollup of {}: seen-id index holds {} ids in {} MiB of heap", name(), seen.size(), seen.memoryBytes() >> 20);
     }
 
     /**
@@ -112,14 +119,14 @@ final class TableRollup<E> {
     }
 
     /** Runs the pending run, or plans and runs the next one; empty when no sealed batch waits. */
-    Optional<RunSummary> runOnce(long maxBatchId) throws IOException, InterruptedException {
+    Optional<RunSummary> runOnce(long maxBatchId, long maxRunBytes) throws IOException, InterruptedException {
         Optional<PlannedRun> pending = ctx.ledger().pendingRun(name());
         PlannedRun plan;
         if (pending.isPresent()) {
             plan = pending.get();
             LOG.info("rollup of {}: re-executing planned run {}", name(), plan.id());
         } else {
-            Optional<PlannedRun> planned = ctx.ledger().planRun(name(), maxBatchId, ctx.config().getMaxRunBytes().toBytes(),
+            Optional<PlannedRun> planned = ctx.ledger().planRun(name(), maxBatchId, maxRunBytes,
                     ctx.config().getMaxRowsPerFile(), ctx.config().getWriterThreads(), ctx.clock().millis());
             if (planned.isEmpty()) {
                 return Optional.empty();
@@ -130,21 +137,89 @@ final class TableRollup<E> {
         return Optional.of(execute(plan));
     }
 
+    /**
+     * Takes sealed batch {@code batch} out of whatever run it is planned into: its spool file
+     * goes to the dead-letter queue (from where it can be inspected and replayed) and the
+     * run is re-executed without it; the keys its earlier attempts put and the next attempt
+     * does not write are deleted before that run commits. Call only on the rollup thread.
+     *
+     * @return the dead-letter entry, or empty when the spool file was already gone
+     */
+    Optional<String> dropBatch(BatchRecord batch) throws IOException {
+        Path file = ctx.spoolDirectory().resolve(SpoolFile.sealedName(batch.id()));
+        Optional<String> entry = Optional.empty();
+        if (Files.exists(file)) {
+            entry = Optional.of(ctx.deadLetters().quarantine(table.table(), file,
+                    "taken out of its rollup run by an operator (rollup-drop-batch)", 0));
+        }
+        ctx.ledger().deadLetter(batch.id());
+        LOG.warn("rollup of {}: batch {} taken out of its run by an operator{}", name(), batch.id(),
+                entry.map(e -> "; its spool file is dead-letter entry " + e).orElse("; its spool file was missing: its events are lost"));
+        return entry;
+    }
+
+    /** After a run ran out of heap: its newest half of batches goes back to waiting; returns how many (0: one batch left). */
+    int shrinkPendingRun() {
+        return ctx.ledger().pendingRun(name()).map(run -> ctx.ledger().releaseNewestHalf(run.id())).orElse(0);
+    }
+
     private RunSummary execute(PlannedRun plan) throws IOException, InterruptedException {
         long started = System.nanoTime();
+        RunInput<E> input = readAndDedupe(plan);
+        long read = System.nanoTime();
+        Map<Long, Integer> eventsPerHour = new HashMap<>();
+        input.hours().forEach((hour, rows) -> eventsPerHour.put(hour, rows.size()));
+        List<FileJob<E>> jobs = planFiles(plan, input.hours());
+        input.hours().clear();
+        List<String> keys = jobs.stream().map(FileJob::key).toList();
+        long late = lateEvents(plan, eventsPerHour, keys);
+        long sorted = System.nanoTime();
+        prepareLake(plan, keys, input.spoolBytes());
+        long bytes = writeAndPut(jobs);
+        ctx.crashPoints().reached(CrashPoint.ALL_FILES_PUT);
+        deleteKeysOfEarlierAttempts(plan, keys);
+        long written = System.nanoTime();
+
+        String[] ids = commit(plan, input, jobs.size(), bytes);
+        ctx.metrics().committed(name(), plan.id(), ctx.clock().millis(), input.freshness(), late, input.duplicates(), jobs.size(), bytes);
+        deleteSpoolFiles(input.spoolFiles());
+        RunSummary summary = new RunSummary(plan.id(), name(), input.spoolFiles().size(), ids.length, input.duplicates(), bytes,
+                keys, input.deadLettered());
+        long done = System.nanoTime();
+        LOG.info("rollup of {}: run {} committed: {} batches, {} events, {} duplicates dropped, {} files, {} bytes{}"
+                        + " (read+dedupe {} ms, sort {} ms, write+put {} ms, commit {} ms)",
+                name(), plan.id(), summary.batches(), summary.events(), input.duplicates(), summary.files(), bytes,
+                input.deadLettered().isEmpty() ? "" : ", dead-lettered " + input.deadLettered(), (read - started) / 1_000_000,
+                (sorted - read) / 1_000_000, (written - sorted) / 1_000_000, (done - written) / 1_000_000);
+        return summary;
+    }
+
+    /** What a run read: its new events by hour, their ids, and the spool files they came from. */
+    private record RunInput<E>(Map<Long, List<EventRow<E>>> hours, Set<String> kept, long duplicates, List<Path> spoolFiles,
+                               long spoolBytes, List<String> deadLettered, FreshnessTally freshness) {}
+
+    /**
+     * Reads every batch of the run (an unreadable one goes to the dead-letter queue and out
+     * of the run) and keeps each event whose id neither this run nor a committed run kept.
+     */
+    private RunInput<E> readAndDedupe(PlannedRun plan) throws IOException {
         List<String> deadLettered = new ArrayList<>();
         Set<String> kept = new HashSet<>();
         Map<Long, List<EventRow<E>>> hours = new HashMap<>();
-        List<Path> rolledUpFiles = new ArrayList<>();
+        List<Path> spoolFiles = new ArrayList<>();
         long duplicates = 0;
+        long spoolBytes = 0;
+        FreshnessTally freshness = new FreshnessTally();
         for (BatchRecord batch : ctx.ledger().batchesOf(plan.id())) {
             Path file = ctx.spoolDirectory().resolve(SpoolFile.sealedName(batch.id()));
             List<LakeTable.Frame<E>> frames = readOrDeadLetter(batch, file, deadLettered);
             if (frames == null) {
                 continue;
             }
-            rolledUpFiles.add(file);
+            spoolFiles.add(file);
+            spoolBytes += batch.bytes();
             for (LakeTable.Frame<E> frame : frames) {
+                int keptOfFrame = 0;
                 for (E event : frame.events()) {
                     String id = table.eventId(event);
                     if (!kept.add(id)) {
@@ -159,48 +234,103 @@ final class TableRollup<E> {
                     long hour = LakePartition.hourOf(ParquetSchemas.epochMicros(table.timestamp(event)));
                     hours.computeIfAbsent(hour, h -> new ArrayList<>())
                             .add(new EventRow<>(event, frame.source(), frame.ingestedAtMicros(), batch.id()));
+                    keptOfFrame++;
                 }
+                freshness.add(frame.ingestedAtMicros(), keptOfFrame);
             }
         }
-        long read = System.nanoTime();
-        List<FileJob<E>> jobs = planFiles(plan, hours);
-        hours.clear();
-        long sorted = System.nanoTime();
-        long bytes = writeAndPut(jobs);
-        long written = System.nanoTime();
-        ctx.crashPoints().reached(CrashPoint.ALL_FILES_PUT);
+        return new RunInput<>(hours, kept, duplicates, spoolFiles, spoolBytes, deadLettered, freshness);
+    }
 
-        String[] ids = kept.toArray(new String[0]);
-        kept.clear();
+    /**
+     * Before the first put of an attempt: records its keys (so a later attempt can remove
+     * what this one leaves), claims the run in the lake's record of this instance, and
+     * checks the work directory has room for the files.
+     */
+    private void prepareLake(PlannedRun plan, List<String> keys, long spoolBytes) throws IOException {
+        ctx.ledger().recordKeys(plan.id(), keys);
+        try {
+            ctx.fence().claim(plan.id(), plan.id() == resumedRunId);
+        } catch (InstanceFence.InstanceConflictException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new StoreFailureException("read or write the instance record " + InstanceFence.key(ctx.fence().instance()), e);
+        }
+        ctx.workDisk().checkRoomFor(plan.id(), spoolBytes);
+    }
+
+    /**
+     * An earlier attempt of this run may have put files this one did not write (its input
+     * shrank: a batch dead-lettered on the second read, or taken out by an operator). They
+     * would be duplicates of events in this attempt's files or of events not in the run any
+     * more, so they go before the commit makes the run's files final.
+     */
+    private void deleteKeysOfEarlierAttempts(PlannedRun plan, List<String> keys) throws IOException {
+        Set<String> written = new HashSet<>(keys);
+        for (String key : ctx.ledger().recordedKeys(plan.id())) {
+            if (!written.contains(key)) {
+                try {
+                    ctx.store().delete(key);
+                } catch (IOException e) {
+                    throw new StoreFailureException("delete " + key, e);
+                }
+                LOG.info("rollup of {}: run {}: deleted {}, put by an earlier attempt but not by this one", name(), plan.id(), key);
+            }
+        }
+    }
+
+    /**
+     * Events of this run that go into an hour partition already holding files of an earlier
+     * run (late data: each such run adds small files to a partition). One store listing per
+     * hour the run writes, before its first put; keys of this run (this attempt's, and those
+     * an earlier attempt recorded) do not count.
+     */
+    private long lateEvents(PlannedRun plan, Map<Long, Integer> eventsPerHour, List<String> keys) throws IOException {
+        Set<String> ownKeys = new HashSet<>(keys);
+        ownKeys.addAll(ctx.ledger().recordedKeys(plan.id()));
+        long late = 0;
+        for (Map.Entry<Long, Integer> hour : eventsPerHour.entrySet()) {
+            boolean earlierFiles;
+            try {
+                earlierFiles = ctx.store().list(LakePartition.prefix(name(), hour.getKey())).stream()
+                        .anyMatch(o -> !ownKeys.contains(o.key()));
+            } catch (IOException e) {
+                throw new StoreFailureException("list " + LakePartition.prefix(name(), hour.getKey()), e);
+            }
+            late += earlierFiles ? hour.getValue() : 0;
+        }
+        return late;
+    }
+
+    /** Commits the run, its batches and its kept ids in one transaction, and prunes ids past the window; returns the ids. */
+    private String[] commit(PlannedRun plan, RunInput<E> input, int files, long bytes) {
+        String[] ids = input.kept().toArray(new String[0]);
+        input.kept().clear();
         Arrays.parallelSort(ids);
         long now = ctx.clock().millis();
         // Remember ids for the window counted from the oldest event still waiting (a retry in a backlog
         // accepted within the window of its first copy must still be dropped), never from later than now.
         long pruneBefore = Math.min(now, ctx.ledger().oldestWaitingBatchCreatedAt(name(), plan.id()))
                 - ctx.config().getDedupeWindow().toMilliseconds();
-        ctx.ledger().commitRun(new CommittedRun(plan.id(), now, rolledUpFiles.size(), ids.length, duplicates, jobs.size(), bytes,
-                EventIdList.encode(ids), ids.length), name(), pruneBefore);
+        ctx.ledger().commitRun(new CommittedRun(plan.id(), now, input.spoolFiles().size(), ids.length, input.duplicates(), files,
+                bytes, EventIdList.encode(ids), ids.length), name(), pruneBefore);
         seen.add(plan.id(), now, ids);
         seen.prune(pruneBefore);
+        ctx.metrics().seenIdsMemory.labelValues(name()).set(seen.memoryBytes());
+        ctx.metrics().seenIds.labelValues(name()).set(seen.size());
         ctx.metrics().events.labelValues(name()).inc(ids.length);
-        ctx.metrics().duplicates.labelValues(name()).inc(duplicates);
+        ctx.metrics().duplicates.labelValues(name()).inc(input.duplicates());
         ctx.crashPoints().reached(CrashPoint.COMMITTED);
+        return ids;
+    }
 
-        for (Path file : rolledUpFiles) {
+    private void deleteSpoolFiles(List<Path> files) throws IOException {
+        for (Path file : files) {
             Files.deleteIfExists(file);
         }
-        if (!rolledUpFiles.isEmpty()) {
+        if (!files.isEmpty()) {
             SpoolDirectories.fsync(ctx.spoolDirectory());
         }
-        RunSummary summary = new RunSummary(plan.id(), name(), rolledUpFiles.size(), ids.length, duplicates, bytes,
-                jobs.stream().map(FileJob::key).toList(), deadLettered);
-        long done = System.nanoTime();
-        LOG.info("rollup of {}: run {} committed: {} batches, {} events, {} duplicates dropped, {} files, {} bytes{}"
-                        + " (read+dedupe {} ms, sort {} ms, write+put {} ms, commit {} ms)",
-                name(), plan.id(), summary.batches(), summary.events(), duplicates, summary.files(), bytes,
-                deadLettered.isEmpty() ? "" : ", dead-lettered " + deadLettered, (read - started) / 1_000_000,
-                (sorted - read) / 1_000_000, (written - sorted) / 1_000_000, (done - written) / 1_000_000);
-        return summary;
     }
 
     /** The frames of a batch's file, or null when the file is (now) in the dead-letter queue and out of the run. */
@@ -227,7 +357,7 @@ final class TableRollup<E> {
     }
 
     /** One output file: a sorted slice of one hour's rows. */
-    private record FileJob<E>(String key, int number, EventRow<E>[] rows, int from, int to) {}
+    private record FileJob<E>(String key, long runId, int number, EventRow<E>[] rows, int from, int to) {}
 
     /**
      * Sorts each hour and cuts it into files: at most {@code maxRowsPerFile} rows each, and
@@ -245,7 +375,7 @@ final class TableRollup<E> {
                     Math.min(plan.splitFiles(), rows.length / MIN_ROWS_TO_SPLIT));
             int perFile = ceilDiv(rows.length, Math.max(1, files));
             for (int from = 0; from < rows.length; from += perFile) {
-                jobs.add(new FileJob<>(LakePartition.key(name(), hour, plan.id(), n), n, rows, from, Math.min(rows.length, from + perFile)));
+                jobs.add(new FileJob<>(LakePartition.key(name(), hour, ctx.fence().instance(), plan.id(), n), plan.id(), n, rows, from, Math.min(rows.length, from + perFile)));
                 n++;
             }
         }
@@ -304,16 +434,21 @@ final class TableRollup<E> {
     private long writeAndPut(FileJob<E> job) throws IOException {
         long start = System.nanoTime();
         // Unique per attempt: a put of an earlier, failed attempt can never pick up this one's file.
-        Path temp = ctx.workDirectory().resolve(job.key().replace('/', '_') + "." + java.util.UUID.randomUUID());
-        Files.deleteIfExists(temp);
+        Path temp = ctx.workDirectory().resolve(job.key().replace('/', '_') + "." + UUID.randomUUID());
+        // Who wrote the file, for readers of the lake: the key says it too, the footer survives a copy.
+        Map<String, String> fileMetadata = Map.of("gravix.instance", ctx.fence().instance(), "gravix.run", Long.toString(job.runId()));
         try {
-            try (ParquetEventWriter<E> writer = table.openWriter(temp)) {
+            try (ParquetEventWriter<E> writer = table.openWriter(temp, fileMetadata)) {
                 for (int i = job.from(); i < job.to(); i++) {
                     writer.write(job.rows()[i]);
                 }
             }
             long size = Files.size(temp);
-            ctx.store().put(job.key(), temp);
+            try {
+                ctx.store().put(job.key(), temp);
+            } catch (IOException e) {
+                throw new StoreFailureException("put " + job.key(), e);
+            }
             ctx.metrics().writeDuration.labelValues(name()).observe((System.nanoTime() - start) / 1e9);
             ctx.metrics().bytesWritten.inc(size);
             return size;

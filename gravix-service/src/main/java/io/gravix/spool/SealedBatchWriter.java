@@ -3,11 +3,7 @@ package io.gravix.spool;
 import io.gravix.index.BatchIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +39,8 @@ final class SealedBatchWriter {
         long batchId = index.createOpenBatch(table.tableName(), createdAt);
         Path open = directory.resolve(SpoolFile.openName(batchId));
         long bytes = 0;
-        try (FileChannel channel = FileChannel.open(open, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        SpoolStorage storage = SpoolStorage.PRODUCTION;
+        try (SpoolStorage.AppendChannel channel = storage.create(open)) {
             bytes += writeFully(channel, SpoolFile.encodeHeader(table, batchId, createdAt));
             for (byte[] frame : frames) {
                 bytes += writeFully(channel, frame);
@@ -51,17 +48,14 @@ final class SealedBatchWriter {
             channel.force(true);
         }
         Path sealed = directory.resolve(SpoolFile.sealedName(batchId));
-        Files.move(open, sealed, StandardCopyOption.ATOMIC_MOVE);
-        SpoolDirectories.fsync(directory);
+        storage.rename(open, sealed);
+        storage.fsyncDirectory(directory);
         index.markSealed(batchId, table.tableName(), createdAt, clock.millis(), bytes, frames.size(), events);
         return batchId;
     }
 
-    private static int writeFully(FileChannel channel, byte[] bytes) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
+    private static int writeFully(SpoolStorage.AppendChannel channel, byte[] bytes) throws IOException {
+        channel.writeFully(ByteBuffer.wrap(bytes));
         return bytes.length;
     }
 }

@@ -62,7 +62,7 @@ public final class Spool implements Managed {
 
     @Override
     public void start() throws IOException {
-        SpoolRecovery recovery = new SpoolRecovery(index, clock);
+        SpoolRecovery recovery = new SpoolRecovery(index, clock, config.getFlushMaxBytes().toBytes(), SpoolStorage.PRODUCTION);
         for (Table table : Table.values()) {
             Path dir = tableDirectory(table);
             Files.createDirectories(dir);
@@ -111,20 +111,54 @@ public final class Spool implements Managed {
             throw new SpoolUnavailableException(SpoolUnavailableException.Reason.FAILED,
                     "spool is unavailable after a write failure; the operator must restart Gravix");
         }
-        long floor = config.getMinFreeDisk().toBytes();
-        if (diskFreeBytes - bytes < floor) {
-            throw new SpoolUnavailableException(SpoolUnavailableException.Reason.BACKPRESSURE,
-                    "spool disk free space is below its floor (spool.minFreeDisk = " + config.getMinFreeDisk() + ")");
+        String disk = diskProblem(bytes);
+        if (disk != null) {
+            throw new SpoolUnavailableException(SpoolUnavailableException.Reason.BACKPRESSURE, disk);
         }
+        String backlogOver = backlogProblem();
+        if (backlogOver != null) {
+            throw new SpoolUnavailableException(SpoolUnavailableException.Reason.BACKPRESSURE, backlogOver);
+        }
+    }
+
+    /** Null when {@code bytes} more fit above the free-space floor, else why not (from the last sample, taken once a second). */
+    public String diskProblem(long bytes) {
+        if (diskFreeBytes - bytes < config.getMinFreeDisk().toBytes()) {
+            return "spool disk free space is below its floor (spool.minFreeDisk = " + config.getMinFreeDisk() + ")";
+        }
+        return null;
+    }
+
+    /** Null while the sealed backlog waiting for rollup is within its limits, else which limit it is over. */
+    public String backlogProblem() {
         BacklogStats b = backlog.get();
         if (b.bytes() > config.getMaxSealedBytes().toBytes()) {
-            throw new SpoolUnavailableException(SpoolUnavailableException.Reason.BACKPRESSURE,
-                    "sealed backlog waiting for rollup is over its limit (spool.maxSealedBytes = " + config.getMaxSealedBytes() + ")");
+            return "sealed backlog waiting for rollup is over its limit (spool.maxSealedBytes = " + config.getMaxSealedBytes() + ")";
         }
         if (b.batches() > config.getMaxSealedBatches()) {
-            throw new SpoolUnavailableException(SpoolUnavailableException.Reason.BACKPRESSURE,
-                    "sealed backlog waiting for rollup is over its limit (spool.maxSealedBatches = " + config.getMaxSealedBatches() + ")");
+            return "sealed backlog waiting for rollup is over its limit (spool.maxSealedBatches = " + config.getMaxSealedBatches() + ")";
         }
+        return null;
+    }
+
+    /** The longest time queued work has waited on one writer without progress (0 when all keep up). */
+    public long writerStalledMillis() {
+        long worst = 0;
+        for (SpoolWriter writer : writers.values()) {
+            worst = Math.max(worst, writer.stalledMillis());
+        }
+        return worst;
+    }
+
+    /** Null unless a writer failed (a write, fsync or seal error: only a restart recovers), else which and why. */
+    public String failedProblem() {
+        for (Map.Entry<Table, SpoolWriter> e : writers.entrySet()) {
+            if (!e.getValue().isHealthy() && started) {
+                Exception f = e.getValue().failure();
+                return "spool writer for " + e.getKey() + " failed" + (f == null ? "" : ": " + f) + "; restart Gravix";
+            }
+        }
+        return null;
     }
 
     /**

@@ -16,13 +16,32 @@ import java.nio.file.Path;
  * (offset {@code validEnd}). What lies from there to the end of the file is:
  * <ul>
  *   <li>{@link Tail#CLEAN}: nothing;
- *   <li>{@link Tail#TORN}: bytes with no valid frame anywhere after them — the
- *       remains of a write that was cut by a crash before its fsync, so never
- *       acknowledged; recovery truncates them;
- *   <li>{@link Tail#CORRUPT}: damage followed by at least one valid frame —
- *       acknowledged data may lie behind it, so nothing is cut and the file goes
- *       to the dead-letter queue instead.
+ *   <li>{@link Tail#TORN}: the remains of the last write, cut by a crash before its
+ *       fsync, so never acknowledged; recovery truncates them;
+ *   <li>{@link Tail#CORRUPT}: damage followed by a valid frame that cannot belong to
+ *       that last write — acknowledged data may lie behind the damage, so nothing is
+ *       cut and the file goes to the dead-letter queue instead.
  * </ul>
+ *
+ * <p><b>The torn-tail rule.</b> After a power loss, the bytes of the last write that no
+ * completed {@code force()} covered may be lost, zeroed or stale page by page, in any
+ * order: a lost page in the middle of that write can be followed by pages that did reach
+ * the disk, holding intact frames. Those frames were never acknowledged either (their
+ * fsync never returned), so they are part of the torn tail, not evidence of damage to
+ * acknowledged data. Recovery cannot know where the last completed force ended (that
+ * would cost a second write per fsync), but it knows how far one write reaches:
+ * {@link SpoolWriter} starts a write only after the previous force returned, at a frame
+ * boundary D, and gathers frames only while fewer than {@code flushMaxBytes} are
+ * buffered, so every frame of the unforced write starts before {@code D + flushMaxBytes}.
+ * Every byte before D is durable, so the first bad frame starts at {@code validEnd >= D}.
+ * Hence: a valid frame starting at or beyond {@code validEnd + tornTailWindow} (with
+ * {@code tornTailWindow = flushMaxBytes}) cannot be part of the last write, and the file
+ * is {@link Tail#CORRUPT}; valid frames only closer than that are a {@link Tail#TORN}
+ * tail. The cost of the rule: real damage (not a crash) inside the last
+ * {@code flushMaxBytes} of an open file is cut like a torn tail — the same assumption
+ * the simple rule "damage with nothing valid after it is a torn tail" already makes.
+ * Lowering {@code spool.flushMaxBytes} across a crash only sends more files to the
+ * dead-letter queue; nothing acknowledged is cut.
  */
 public final class SpoolFileScanner {
 
@@ -44,20 +63,39 @@ public final class SpoolFileScanner {
 
     private SpoolFileScanner() {}
 
-    /** Scans {@code file}; throws {@link SpoolFormatException} when its header is unreadable. */
+    /**
+     * Scans a complete file (sealed, or written in one go): any valid frame after damage
+     * makes it {@link Tail#CORRUPT}. Throws {@link SpoolFormatException} when its header is unreadable.
+     */
     public static Result scan(Path file, FrameVisitor visitor) throws IOException {
+        return scan(file, visitor, 1);
+    }
+
+    /**
+     * Scans a file a crash may have cut: valid frames starting less than {@code tornTailWindow}
+     * bytes after the first bad frame are part of a torn tail (see the class comment).
+     */
+    public static Result scan(Path file, FrameVisitor visitor, long tornTailWindow) throws IOException {
         byte[] buf = Files.readAllBytes(file);
-        return scan(file, buf, visitor);
+        return scan(file, buf, visitor, tornTailWindow);
     }
 
     static Result scan(Path file, byte[] buf, FrameVisitor visitor) {
+        return scan(file, buf, visitor, 1);
+    }
+
+    static Result scan(Path file, byte[] buf, FrameVisitor visitor, long tornTailWindow) {
+        if (tornTailWindow < 1) {
+            throw new IllegalArgumentException("tornTailWindow must be at least 1, got " + tornTailWindow);
+        }
         SpoolFile.Header header = SpoolFile.decodeHeader(buf, file);
         int pos = HEADER_SIZE;
         int frames = 0;
         while (pos < buf.length) {
             int length = validFrameLength(buf, pos);
             if (length < 0) {
-                Tail tail = hasValidFrameAfter(buf, pos + 1) ? Tail.CORRUPT : Tail.TORN;
+                long from = Math.min((long) pos + tornTailWindow, buf.length);
+                Tail tail = hasValidFrameAfter(buf, (int) from) ? Tail.CORRUPT : Tail.TORN;
                 return new Result(header, frames, pos, buf.length, tail);
             }
             if (visitor != null) {

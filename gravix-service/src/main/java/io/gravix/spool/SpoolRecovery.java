@@ -6,10 +6,8 @@ import io.gravix.index.BatchIndex;
 import io.gravix.index.BatchRecord;
 import io.gravix.index.BatchState;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +23,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code <id>.open} (crash while writing): scanned; a torn tail is
  *       truncated (those bytes were never acknowledged) and fsynced; a file with
  *       frames is then sealed like a normal seal, one with none is deleted.
- *       A file whose damage is followed by valid frames is sealed untouched:
- *       rollup moves it to the dead-letter queue and nothing acknowledged is cut.
+ *       A torn tail is whatever follows the first bad frame when no valid frame
+ *       starts {@code flushMaxBytes} or more beyond it: after a power loss the
+ *       unforced last write may come back with lost or stale pages in the middle
+ *       and intact frames after them, all unacknowledged (the rule and why it is
+ *       safe: {@link SpoolFileScanner}). A file whose damage is followed by a valid
+ *       frame farther away is sealed untouched: rollup moves it to the dead-letter
+ *       queue and nothing acknowledged is cut.
  *       A file no longer than a header (crash right after creation) is deleted;
  *       one with an unreadable header and more bytes is sealed untouched.
  *   <li>{@code <id>.sealed} whose index row is not SEALED (crash between the
@@ -45,10 +48,23 @@ final class SpoolRecovery {
 
     private final BatchIndex index;
     private final Clock clock;
+    private final long tornTailWindow;
+    private final SpoolStorage storage;
 
+    /** With the default {@code spool.flushMaxBytes} as the torn-tail window, on the real file system. */
     SpoolRecovery(BatchIndex index, Clock clock) {
+        this(index, clock, new SpoolConfig().getFlushMaxBytes().toBytes(), SpoolStorage.PRODUCTION);
+    }
+
+    /** {@code tornTailWindow}: the writer's {@code spool.flushMaxBytes} (see {@link SpoolFileScanner}). */
+    SpoolRecovery(BatchIndex index, Clock clock, long tornTailWindow, SpoolStorage storage) {
         this.index = requireNonNull(index, "index is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.storage = requireNonNull(storage, "storage is null");
+        if (tornTailWindow < 1) {
+            throw new IllegalArgumentException("tornTailWindow must be at least 1, got " + tornTailWindow);
+        }
+        this.tornTailWindow = tornTailWindow;
     }
 
     Report recover(Table table, Path directory) throws IOException {
@@ -71,7 +87,8 @@ final class SpoolRecovery {
             if (name.endsWith(SpoolFile.OPEN_SUFFIX)) {
                 if (Files.size(file) <= SpoolFile.HEADER_SIZE) {
                     // Crashed while creating it: no frame was ever written, let alone acknowledged.
-                    Files.delete(file);
+                    storage.delete(file);
+                    storage.fsyncDirectory(directory);
                     index.deleteBatch(batchId);
                     deleted++;
                     continue;
@@ -79,7 +96,7 @@ final class SpoolRecovery {
                 EventCounter counter = new EventCounter();
                 SpoolFileScanner.Result scan;
                 try {
-                    scan = SpoolFileScanner.scan(file, counter);
+                    scan = SpoolFileScanner.scan(file, counter, tornTailWindow);
                 } catch (SpoolFormatException e) {
                     // The header is fsynced before any frame is written, so a bad header with
                     // frames after it is damage, not a torn write: keep every byte for the DLQ.
@@ -91,7 +108,7 @@ final class SpoolRecovery {
                 }
                 long size = scan.fileSize();
                 if (scan.tail() == SpoolFileScanner.Tail.TORN) {
-                    truncate(file, scan.validEnd());
+                    storage.truncate(file, scan.validEnd());
                     truncated += scan.tailBytes();
                     size = scan.validEnd();
                     LOG.warn("recovery: truncated a torn tail of {} bytes from {} at offset {}", scan.tailBytes(), file, scan.validEnd());
@@ -101,15 +118,15 @@ final class SpoolRecovery {
                             file, scan.validEnd());
                 }
                 if (scan.frames() == 0 && scan.tail() != SpoolFileScanner.Tail.CORRUPT) {
-                    Files.delete(file);
-                    SpoolDirectories.fsync(directory);
+                    storage.delete(file);
+                    storage.fsyncDirectory(directory);
                     index.deleteBatch(batchId);
                     deleted++;
                     continue;
                 }
                 Path sealed = directory.resolve(SpoolFile.sealedName(batchId));
-                Files.move(file, sealed, StandardCopyOption.ATOMIC_MOVE);
-                SpoolDirectories.fsync(directory);
+                storage.rename(file, sealed);
+                storage.fsyncDirectory(directory);
                 index.markSealed(batchId, table.tableName(), scan.header().createdAtMillis(), clock.millis(), size,
                         scan.frames(), counter.events);
                 sealedOpen++;
@@ -151,16 +168,9 @@ final class SpoolRecovery {
     private void sealUntouched(Table table, Path directory, Path file, long batchId) throws IOException {
         long size = Files.size(file);
         Path sealed = directory.resolve(SpoolFile.sealedName(batchId));
-        Files.move(file, sealed, StandardCopyOption.ATOMIC_MOVE);
-        SpoolDirectories.fsync(directory);
+        storage.rename(file, sealed);
+        storage.fsyncDirectory(directory);
         index.markSealed(batchId, table.tableName(), clock.millis(), clock.millis(), size, 0, 0);
-    }
-
-    private static void truncate(Path file, long length) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(length);
-            raf.getChannel().force(true);
-        }
     }
 
     /** Counts events in valid frames; a payload that does not decode counts as zero (rollup sends it to the DLQ). */

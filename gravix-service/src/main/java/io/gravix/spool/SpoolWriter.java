@@ -5,11 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.gravix.index.BatchIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * {@link SpoolUnavailableException} (503) and the writer is unhealthy: the fsync
  * is never retried on that file, since a failed fsync may have dropped dirty
  * pages. Restart recovers the file from what is really on disk.
+ *
+ * <p>Power loss: at most one write is not yet covered by a force at any time (the
+ * next write starts only after the previous force returned), and one write is at
+ * most {@code flushMaxBytes} plus its last frame: frames are gathered only while
+ * fewer than {@code flushMaxBytes} are buffered, and the frames left at stop are
+ * written in such slices too. {@link SpoolRecovery} relies on this bound to tell a
+ * torn tail from damage to acknowledged frames (see {@link SpoolFileScanner}).
  */
 final class SpoolWriter {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolWriter.class);
@@ -60,6 +63,8 @@ final class SpoolWriter {
     private double framesPerFlush = 1;
     private static final double CONCURRENT_CLIENTS = 2.0;
     private final Thread thread;
+    private final WriterProgress progress;
+    private final SpoolStorage storage;
 
     /** Set once, by the writer thread, when a write, fsync or seal fails; never cleared. */
     private volatile Exception failure;
@@ -81,12 +86,12 @@ final class SpoolWriter {
         final long batchId;
         final long createdAtMillis;
         final Path path;
-        final FileChannel channel;
+        final SpoolStorage.AppendChannel channel;
         long size;
         long frames;
         long events;
 
-        OpenFile(long batchId, long createdAtMillis, Path path, FileChannel channel, long size) {
+        OpenFile(long batchId, long createdAtMillis, Path path, SpoolStorage.AppendChannel channel, long size) {
             this.batchId = batchId;
             this.createdAtMillis = createdAtMillis;
             this.path = path;
@@ -96,6 +101,12 @@ final class SpoolWriter {
     }
 
     SpoolWriter(Table table, Path directory, BatchIndex index, SpoolConfig config, Clock clock, SpoolMetrics metrics, Runnable onSeal) {
+        this(table, directory, index, config, clock, metrics, onSeal, SpoolStorage.PRODUCTION);
+    }
+
+    SpoolWriter(Table table, Path directory, BatchIndex index, SpoolConfig config, Clock clock, SpoolMetrics metrics, Runnable onSeal,
+                SpoolStorage storage) {
+        this.storage = requireNonNull(storage, "storage is null");
         this.table = requireNonNull(table, "table is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.index = requireNonNull(index, "index is null");
@@ -106,6 +117,7 @@ final class SpoolWriter {
         this.policy = new FlushPolicy(config.getFlushMaxBytes().toBytes(), config.getFlushMaxWait().toNanoseconds(),
                 config.getFlushLinger().toNanoseconds());
         this.thread = new Thread(this::run, "spool-writer-" + table.tableName());
+        this.progress = new WriterProgress(clock.millis());
     }
 
     void start() {
@@ -155,6 +167,7 @@ final class SpoolWriter {
             return done;
         }
         queue.add(new Append(frame, events, done));
+        progress.workArrived(clock.millis());
         return done;
     }
 
@@ -162,6 +175,7 @@ final class SpoolWriter {
     CompletableFuture<Void> sealNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new Seal(done));
+        progress.workArrived(clock.millis());
         return done;
     }
 
@@ -179,6 +193,11 @@ final class SpoolWriter {
 
     Exception failure() {
         return failure;
+    }
+
+    /** How long queued work has waited without this writer making progress (0 when idle or keeping up). */
+    long stalledMillis() {
+        return progress.stalledMillis(clock.millis());
     }
 
     private void run() {
@@ -202,6 +221,9 @@ final class SpoolWriter {
                 Thread.currentThread().interrupt();
                 command = new Stop(new CompletableFuture<>());
             }
+            if (command != null) {
+                progress.progressed(clock.millis());
+            }
             if (command instanceof Append) {
                 Append append = (Append) command;
                 if (gathered.isEmpty()) {
@@ -217,6 +239,9 @@ final class SpoolWriter {
                 gatheredBytes = 0;
                 if (command instanceof Seal) {
                     complete(((Seal) command).done(), this::seal);
+                    if (queue.isEmpty()) {
+                        progress.drained(clock.millis());
+                    }
                     continue;
                 }
                 drainAfterStop();
@@ -233,17 +258,30 @@ final class SpoolWriter {
                 gathered.clear();
                 gatheredBytes = 0;
             }
+            if (gathered.isEmpty() && queue.isEmpty()) {
+                progress.drained(clock.millis());
+            }
             sealIfDue();
         }
     }
 
-    /** Frames queued after the stop command (raced with it) are still written: they were accepted. */
+    /**
+     * Frames queued after the stop command (raced with it) are still written: they were accepted.
+     * In slices of at most {@code flushMaxBytes} plus a frame, like any flush (see the class comment).
+     */
     private void drainAfterStop() {
         List<Append> rest = new ArrayList<>();
+        long restBytes = 0;
         for (Command c; (c = queue.poll()) != null; ) {
             if (c instanceof Append) {
                 rest.add((Append) c);
+                restBytes += ((Append) c).frame().length;
                 queuedBytes.addAndGet(-((Append) c).frame().length);
+                if (restBytes >= config.getFlushMaxBytes().toBytes()) {
+                    flush(rest, "stop");
+                    rest = new ArrayList<>();
+                    restBytes = 0;
+                }
             } else if (c instanceof Seal) {
                 ((Seal) c).done().complete(null);
             } else {
@@ -321,10 +359,7 @@ final class SpoolWriter {
                 bytes += a.frame().length;
                 events += a.events();
             }
-            long written = 0;
-            while (written < bytes) {
-                written += current.channel.write(buffers);
-            }
+            current.channel.writeFully(buffers);
             long start = System.nanoTime();
             current.channel.force(false);
             metrics.fsyncDuration.observe((System.nanoTime() - start) / 1e9);
@@ -350,11 +385,11 @@ final class SpoolWriter {
         long createdAt = clock.millis();
         long batchId = index.createOpenBatch(table.tableName(), createdAt);
         Path path = directory.resolve(SpoolFile.openName(batchId));
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        SpoolStorage.AppendChannel channel = storage.create(path);
         byte[] header = SpoolFile.encodeHeader(table, batchId, createdAt);
-        channel.write(ByteBuffer.wrap(header));
+        channel.writeFully(ByteBuffer.wrap(header));
         channel.force(true);
-        SpoolDirectories.fsync(directory);
+        storage.fsyncDirectory(directory);
         return new OpenFile(batchId, createdAt, path, channel, header.length);
     }
 
@@ -366,8 +401,10 @@ final class SpoolWriter {
         current = null;
         file.channel.close();
         Path sealed = directory.resolve(SpoolFile.sealedName(file.batchId));
-        Files.move(file.path, sealed, StandardCopyOption.ATOMIC_MOVE);
-        SpoolDirectories.fsync(directory);
+        storage.rename(file.path, sealed);
+        // Before the index says SEALED: the rollup may then read, roll up and delete the file,
+        // and a lost rename would bring the rolled-up batch back as an .open file at recovery.
+        storage.fsyncDirectory(directory);
         index.markSealed(file.batchId, table.tableName(), file.createdAtMillis, clock.millis(), file.size, file.frames, file.events);
         LOG.debug("sealed {} ({} bytes, {} frames, {} events)", sealed, file.size, file.frames, file.events);
         onSeal.run();

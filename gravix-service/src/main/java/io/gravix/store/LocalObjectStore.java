@@ -21,29 +21,31 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An {@link ObjectStore} on a local file system: the object {@code a/b/c} is the
  * file {@code <root>/a/b/c}, so Trino's local file system reads the lake directly.
  *
- * <p>A put copies the finished file into a temporary file {@code .tmp-<uuid>} in
- * the target directory, fsyncs it, renames it over the target with
- * {@link StandardCopyOption#ATOMIC_MOVE} (rename(2): readers see the old file or
- * the new one, never a mix) and fsyncs the directory, so the rename survives a
- * crash. Directories the put creates are fsynced into their parents first. There
- * is no fallback to a non-atomic move: a file system that cannot rename atomically
- * fails the put.
+ * <p>A put copies the finished file into a temporary file in this store's own
+ * directory {@code <root>/.gravix-tmp/<owner>/} ({@link PutTempDirectory}), fsyncs it,
+ * renames it over the target with {@link StandardCopyOption#ATOMIC_MOVE} (rename(2):
+ * readers see the old file or the new one, never a mix) and fsyncs the directory,
+ * so the rename survives a crash. Directories the put creates are fsynced into
+ * their parents first. There is no fallback to a non-atomic move: a file system
+ * that cannot rename atomically fails the put.
  *
  * <p>Names starting with {@code .} are never keys, so temporary files are invisible
  * to {@link #list}, {@link #exists} and {@link #open}. A crash in the middle of a put
- * leaves one behind; {@link #removeTemporaryFiles()} deletes them at start-up.
- * A local lake belongs to one Gravix server, like the rest of its data directory.
+ * leaves one behind in its dead owner's directory; {@link #removeAbandonedTemporaryFiles()}
+ * deletes those directories at start-up, leaving the puts of any live store alone.
  */
 public final class LocalObjectStore implements ObjectStore {
-    static final String TEMP_PREFIX = ".tmp-";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalObjectStore.class);
 
     private final Path root;
+    private PutTempDirectory temp; // claimed on the first put (a reader never claims one)
 
     public LocalObjectStore(Path root) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
@@ -59,7 +61,7 @@ public final class LocalObjectStore implements ObjectStore {
         Path dir = target.getParent();
         try (FileChannel source = FileChannel.open(finishedLocalFile, StandardOpenOption.READ)) {
             createDirectories(dir);
-            Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+            Path temp = claimTempDirectory().newTempFile();
             try {
                 try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     copy(source, finishedLocalFile, out);
@@ -213,28 +215,36 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     /**
-     * Deletes the temporary files of puts that never finished (a crash mid-put) and
-     * returns how many there were. Call it only while no put runs, i.e. at start-up.
+     * Deletes the temporary files of puts that never finished (their store's process died)
+     * and returns how many there were. Looks only into {@code <root>/.gravix-tmp}, not
+     * through the lake, and never touches the files of a store that is still open.
      */
-    public int removeTemporaryFiles() throws IOException {
-        if (!Files.isDirectory(root)) {
-            return 0;
-        }
-        int[] removed = {0};
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile() && file.getFileName().toString().startsWith(TEMP_PREFIX) && Files.deleteIfExists(file)) {
-                    removed[0]++;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return removed[0];
+    public int removeAbandonedTemporaryFiles() throws IOException {
+        return PutTempDirectory.removeAbandoned(root);
     }
 
+    /** Claims this store's directory for temporary files now (a put does it otherwise); returns it. */
+    synchronized PutTempDirectory claimTempDirectory() throws IOException {
+        if (temp == null) {
+            temp = PutTempDirectory.claim(root);
+        }
+        return temp;
+    }
+
+    /** Gives up this store's temporary directory. Call it once no put runs. */
     @Override
-    public void close() {}
+    public synchronized void close() {
+        if (temp == null) {
+            return;
+        }
+        try {
+            temp.close();
+        } catch (IOException e) {
+            // Harmless: the next start of any server on this lake removes an abandoned directory.
+            LOG.warn("could not remove the temporary directory of puts in {}: {}", root, e.toString());
+        }
+        temp = null;
+    }
 
     @Override
     public String toString() {

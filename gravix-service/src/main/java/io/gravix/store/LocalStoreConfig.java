@@ -28,18 +28,28 @@ public final class LocalStoreConfig implements StoreConfig {
         return directory == null || directory.isBlank() ? dataDir.resolve("lake") : Path.of(directory);
     }
 
-    /** Also removes the temporary files of puts a crash interrupted: the server owns its local lake. */
+    /**
+     * Also removes the temporary files of puts a crash interrupted (only those of stores
+     * whose process is gone) and claims this server's own temporary directory in the lake.
+     * Call it only while holding the data directory's lock.
+     */
     @Override
     public LocalObjectStore build(Path dataDir) throws IOException {
         LocalObjectStore store = new LocalObjectStore(lakeDirectory(dataDir));
-        int removed = store.removeTemporaryFiles();
+        int removed = store.removeAbandonedTemporaryFiles();
         if (removed > 0) {
             LOG.info("removed {} temporary files of unfinished puts from {}", removed, store.root());
+        }
+        try {
+            store.claimTempDirectory();
+        } catch (IOException e) {
+            throw new ObjectStoreException(ObjectStoreException.Reason.ACCESS_DENIED,
+                    "cannot create the temporary directory for puts in the lake directory " + store.root() + ": " + e, e);
         }
         return store;
     }
 
-    /** No housekeeping: the lake's temporary files belong to the server's puts. */
+    /** No housekeeping and no temporary directory: a reader never puts, and the lake's temporary files belong to the servers' puts. */
     @Override
     public LocalObjectStore buildReader(Path dataDir) {
         return new LocalObjectStore(lakeDirectory(dataDir));

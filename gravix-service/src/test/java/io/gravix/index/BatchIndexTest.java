@@ -1,6 +1,7 @@
 package io.gravix.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +136,18 @@ class BatchIndexTest {
     }
 
     @Test
+    void theInstanceIdIsCreatedOnceAndKeptAcrossReopening() throws Exception {
+        String instance = index.instanceId();
+        assertThat(instance).matches("[a-z2-7]{12}");
+        index.close();
+        index = BatchIndex.open(file);
+        assertThat(index.instanceId()).isEqualTo(instance);
+        try (BatchIndex other = BatchIndex.open(file.resolveSibling("other.db"))) {
+            assertThat(other.instanceId()).isNotEqualTo(instance);
+        }
+    }
+
+    @Test
     void reopeningKeepsTheDataAndDoesNotMigrateAgain() throws Exception {
         long id = index.createOpenBatch(FACTS, 1000);
         index.markSealed(id, FACTS, 1000, 5000, 4096, 10, 25);
@@ -141,7 +155,7 @@ class BatchIndexTest {
         index.close();
 
         index = BatchIndex.open(file); // would fail with "table batches already exists" if migrations re-ran
-        assertThat(pragma("user_version")).isEqualTo(version).isEqualTo("8");
+        assertThat(pragma("user_version")).isEqualTo(version).isEqualTo("10");
         assertThat(index.find(id)).contains(new BatchRecord(id, FACTS, BatchState.SEALED, 1000, 5000, 4096, 10, 25));
         index.close();
         index = BatchIndex.open(file);
@@ -152,6 +166,24 @@ class BatchIndexTest {
     void runsInWalModeSoCommitsSurviveACrash() throws Exception {
         assertThat(pragma("journal_mode")).isEqualToIgnoringCase("wal");
         assertThat(tmp.resolve("nested/dir/index.db-wal")).exists();
+    }
+
+    @Test
+    void commitsAreDurableOnItsOwnConnection() {
+        // synchronous is per connection: only the index's own connection can show it is FULL
+        assertThat(index.durability()).isEqualTo(new BatchIndex.Durability("wal", BatchIndex.Durability.FULL));
+    }
+
+    @Test
+    void refusesSettingsUnderWhichACommitCanBeLost() {
+        for (BatchIndex.Durability weak : List.of(new BatchIndex.Durability("delete", 2), new BatchIndex.Durability("wal", 1),
+                new BatchIndex.Durability("memory", 3))) {
+            assertThatThrownBy(() -> BatchIndex.requireDurable(weak, file)).as("%s", weak)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("journal_mode=" + weak.journalMode())
+                    .hasMessageContaining("synchronous=" + weak.synchronous())
+                    .hasMessageContaining("needs journal_mode=wal and synchronous=2 (FULL)");
+        }
     }
 
     @Test

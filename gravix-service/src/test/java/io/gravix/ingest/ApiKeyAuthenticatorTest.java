@@ -109,4 +109,27 @@ class ApiKeyAuthenticatorTest {
         assertThat(none.keyCount()).isZero();
         assertThat(none.authenticate("Bearer dev-key", "dev-key")).isNull();
     }
+
+    private static AuthConfig devKeyOptIn(ApiKey... keys) {
+        AuthConfig c = config(keys);
+        c.setDevKey(true);
+        return c;
+    }
+
+    @Test
+    void theDevelopmentKeyWorksOnlyWhenOptedInAndNoOtherKeyIsConfigured() {
+        assertThat(ApiKeyAuthenticator.from(devKeyOptIn(), NO_ENV).authenticate("Bearer gravix-dev-key", null))
+                .isEqualTo(ApiKeyAuthenticator.DEV_KEY_NAME);
+        assertThat(ApiKeyAuthenticator.from(new AuthConfig(), NO_ENV).authenticate("Bearer gravix-dev-key", null))
+                .as("not opted in").isNull();
+        assertThat(ApiKeyAuthenticator.from(devKeyOptIn(), Map.of(ApiKeyAuthenticator.API_KEY_ENV, "own")).authenticate("Bearer gravix-dev-key", null))
+                .as("a key from GRAVIX_API_KEY").isNull();
+        assertThat(ApiKeyAuthenticator.from(devKeyOptIn(new ApiKey("ci", Sha256.hex("ci-key"))), NO_ENV).authenticate("Bearer gravix-dev-key", null))
+                .as("a configured key").isNull();
+    }
+
+    @Test
+    void theBuiltInHashIsThatOfTheDocumentedDevelopmentKey() {
+        assertThat(ApiKeyAuthenticator.DEV_KEY_SHA256).isEqualTo(Sha256.hex("gravix-dev-key"));
+    }
 }

@@ -18,6 +18,7 @@ import io.gravix.testing.GravixHttp;
 import io.gravix.testing.GravixTestApp;
 import io.gravix.testing.SpoolContents;
 import io.gravix.testing.TestEvents;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +156,51 @@ class IngestApiIT {
         assertThat(stored.source()).isEqualTo(GravixTestApp.API_KEY_NAME);
     }
 
+    /** A gzip stream is a series of members (RFC 1952 §2.2): the body is all of them, as gunzip gives it. */
+    @Test
+    void aMultiMemberGzipBodyIsEveryMemberInOrder() {
+        List<Message> events = events(Endpoint.SERVICE_EVENTS, "gzip-members", 3);
+        byte[] first = EventBodies.ndjson(events.subList(0, 2).stream().map(IngestApiIT::jsonOf).toList());
+        byte[] second = EventBodies.ndjson(List.of(jsonOf(events.get(2))));
+        byte[] body = concat(EventBodies.gzip(first), EventBodies.gzip(second));
+
+        GravixHttp.Answer answer = http.post(Endpoint.SERVICE_EVENTS.path, body, "Authorization", "Bearer " + GravixTestApp.API_KEY,
+                "Content-Type", "application/x-ndjson", "Content-Encoding", "gzip");
+
+        assertAccepted(answer, 3);
+        http.sealNow();
+        assertThat(storedRequest(Endpoint.SERVICE_EVENTS, "gzip-members").events()).containsExactlyElementsOf(events);
+    }
+
+    /** RFC 8259 §8.1 lets a parser ignore a UTF-8 byte-order mark; Gravix does, and stores the events alone. */
+    @Test
+    void aUtf8ByteOrderMarkBeforeAJsonBodyIsIgnored() {
+        List<Message> events = events(Endpoint.REQUEST_FACTS, "utf8-bom", 2);
+        byte[] body = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, body(Form.JSON_ARRAY, events, false));
+
+        GravixHttp.Answer answer = http.ingest(Endpoint.REQUEST_FACTS.path, "application/json", body);
+
+        assertAccepted(answer, 2);
+        http.sealNow();
+        assertThat(storedRequest(Endpoint.REQUEST_FACTS, "utf8-bom").events()).containsExactlyElementsOf(events);
+    }
+
+    /** Text beyond ASCII, raw or escaped, outside the Basic Multilingual Plane too, is stored as sent. */
+    @Test
+    void wellFormedTextBeyondAsciiIsStoredExactly() {
+        String message = "d\u00e9ploiement \u2192 \uD83D\uDE80 \uD83D\uDE80";
+        ServiceEvent event = TestEvents.serviceEvent("text-1").toBuilder().setMessage(message).build();
+        String json = new String(EventBodies.bytes(EventBodies.json(event.toBuilder().setMessage("MSG").build())), StandardCharsets.UTF_8);
+        // the arrow and the first rocket as JSON escapes, the rest as raw UTF-8
+        String sent = json.replace("\"MSG\"", "\"d\u00e9ploiement \\u2192 \\ud83d\\ude80 \uD83D\uDE80\"");
+
+        GravixHttp.Answer answer = http.ingest(Endpoint.SERVICE_EVENTS.path, "application/json", sent.getBytes(StandardCharsets.UTF_8));
+
+        assertAccepted(answer, 1);
+        http.sealNow();
+        assertThat(storedRequest(Endpoint.SERVICE_EVENTS, "text").events()).containsExactly(event);
+    }
+
     @Test
     void liveAndReadyAnswer200WithJson() {
         for (String probe : List.of("/live", "/ready")) {
@@ -165,7 +211,7 @@ class IngestApiIT {
             assertThat(answer.json().path("checks").size()).as(probe).isPositive();
         }
         assertThat(http.getAdmin("/ready").json().path("checks").fieldNames())
-                .toIterable().contains("index", "spool", "accepting");
+                .toIterable().contains("index", "spool", "disk", "backlog", "shutdown");
     }
 
     @Test
@@ -252,6 +298,14 @@ class IngestApiIT {
 
     private static String eventId(Message event) {
         return event instanceof RequestFact f ? f.getEventId() : ((ServiceEvent) event).getEventId();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     private static long nowMicros() {

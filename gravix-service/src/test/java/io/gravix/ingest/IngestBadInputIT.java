@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -185,6 +186,7 @@ class IngestBadInputIT {
         cases.addAll(bodiesAndLimits());
         cases.addAll(headers());
         cases.addAll(protobuf());
+        cases.addAll(notWhatItClaims());
         return cases.stream();
     }
 
@@ -382,6 +384,56 @@ class IngestBadInputIT {
                 bad("protobuf: only event 3 of 5 invalid", SE, PROTOBUF, seProtobufWithBadThird(), 400, onlyDetail(3, "message")));
     }
 
+    /** Bodies whose bytes are not what their headers say: refused, never stored altered. */
+    private static List<BadInput> notWhatItClaims() {
+        List<BadInput> cases = new ArrayList<>();
+        // malformed UTF-8 in a string value; Jackson alone stored C0 AF as "/", C0 80 as NUL, F4 90 80 80 as "?"
+        for (String hex : List.of("C0AF", "C080", "E080AF", "F4908080", "F888808080", "FC8480808080", "EDA080", "EDA080EDB080",
+                "C3", "F09F98", "80", "C328", "FE")) {
+            cases.add(bad("malformed UTF-8 " + hex + " in route", RF, JSON,
+                    replace(EventBodies.bytes(rf()), "/v1/orders/{id}", concat(utf8("/v1/"), HexFormat.of().parseHex(hex), utf8("x"))),
+                    400, field("route", "UTF-8")));
+        }
+        cases.add(bad("malformed UTF-8 C0 AF in NDJSON line 2, an attribute", SE, NDJSON,
+                concat(EventBodies.bytes(se()), utf8("\n"), replace(EventBodies.bytes(se()), "abc123", HexFormat.of().parseHex("C0AF"))),
+                400, onlyDetail(1, "attributes[\"git.sha\"]")));
+        for (String escape : List.of("\\ud800", "\\udc00", "\\udc00\\ud800", "\\ud800\\u0041")) {
+            cases.add(bad("escaped lone surrogate " + escape + " in message", SE, JSON,
+                    utf8(replaceText(text(se()), "\"message\":\"", "\"message\":\"" + escape)), 400, field("message", "surrogate")));
+        }
+        cases.add(bad("escaped lone surrogate in an attribute value", RF, JSON,
+                utf8(replaceText(text(rf()), "\"eu-west-1\"", "\"eu\\udfff\"")), 400, field("attributes[\"region\"]", "surrogate")));
+        // protobuf-java reads a length as 32 bits: 2^32 + 8 became 8 and the rest of the string other fields
+        RequestFact fact = TestEvents.requestFact("pb-len");
+        byte[] service = utf8("checkout");
+        cases.add(bad("protobuf: string length prefix 2^32+8", RF, PROTOBUF,
+                batchOf(concat(fact.toBuilder().clearService().build().toByteArray(), lengthPrefixed(3, (1L << 32) + service.length, service))),
+                400, field("service", "length prefix 4294967304")));
+        byte[] event = fact.toByteArray();
+        cases.add(bad("protobuf: event length prefix 2^32+n", RF, PROTOBUF, lengthPrefixed(1, (1L << 32) + event.length, event),
+                400, error("length prefix")));
+        // gzip: the JDK's GZIPInputStream ignores what follows the last member
+        cases.add(bad("gzip body followed by garbage", RF, JSON, concat(EventBodies.gzip(EventBodies.bytes(rf())), utf8("garbage!")),
+                400, error("gzip")).with("Content-Encoding", "gzip"));
+        cases.add(bad("gzip body followed by a truncated member", SE, JSON,
+                concat(EventBodies.gzip(EventBodies.bytes(se())), truncate(EventBodies.gzip(EventBodies.bytes(se())), 8)),
+                400, error("gzip")).with("Content-Encoding", "gzip"));
+        // JSON is UTF-8; Jackson detected UTF-16/32 by itself and decoded it
+        byte[] json = EventBodies.bytes(rf());
+        String jsonText = new String(json, StandardCharsets.UTF_8);
+        cases.add(bad("UTF-16BE body with a byte-order mark, no charset", RF, JSON, jsonText.getBytes(StandardCharsets.UTF_16), 415,
+                error("UTF-16")));
+        cases.add(bad("UTF-16LE body with a byte-order mark, no charset", SE, NDJSON,
+                concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, text(se()).getBytes(StandardCharsets.UTF_16LE)), 415, error("UTF-16")));
+        cases.add(bad("UTF-16LE body without a byte-order mark", RF, JSON, jsonText.getBytes(StandardCharsets.UTF_16LE), 415,
+                error("UTF-16")));
+        cases.add(bad("UTF-32BE body with a byte-order mark", RF, "application/json; charset=utf-8",
+                concat(new byte[] {0, 0, (byte) 0xFE, (byte) 0xFF}, jsonText.getBytes(java.nio.charset.Charset.forName("UTF-32BE"))), 415,
+                error("UTF-32")));
+        cases.add(bad("gzip of a UTF-16 body", RF, JSON, jsonText.getBytes(StandardCharsets.UTF_16), 415, error("UTF-16")).gzipped());
+        return cases;
+    }
+
     // ---- rows
 
     private static BadInput bad(String name, String path, String contentType, byte[] body, int status, Expect expect) {
@@ -526,6 +578,21 @@ class IngestBadInputIT {
         try {
             CodedOutputStream c = CodedOutputStream.newInstance(out);
             c.writeByteArray(number, value);
+            c.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A length-delimited field whose length prefix claims {@code length} (a 64-bit varint), followed by {@code value}. */
+    private static byte[] lengthPrefixed(int number, long length, byte[] value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            CodedOutputStream c = CodedOutputStream.newInstance(out);
+            c.writeTag(number, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            c.writeUInt64NoTag(length);
+            c.writeRawBytes(value);
             c.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -83,8 +83,9 @@ class LakeLocationTest {
 
     @Test
     void readingALocalLakeLeavesTheServersTemporaryFilesAlone(@TempDir Path dir) throws Exception {
-        Path lake = Files.createDirectories(dir.resolve("data/lake/request_facts"));
-        Path inProgress = Files.writeString(lake.resolve(".tmp-0a1b"), "a put the server is doing now");
+        Path temp = Files.createDirectories(dir.resolve("data/lake/.gravix-tmp/0a1b"));
+        Files.writeString(temp.resolveSibling("0a1b.lock"), ""); // its lock is free: only a server's start-up may remove it
+        Path inProgress = Files.writeString(temp.resolve("put"), "a put a server crashed in");
         Path config = Files.writeString(dir.resolve("config.yml"), "dataDir: " + dir.resolve("data") + "\nserver: {}\n");
 
         try (ObjectStore store = LakeLocation.load(config, env(Map.of())).openStore()) {

@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RollupExactlyOnceTest {
     private static final Instant HOUR_10 = Instant.parse("2026-03-01T10:00:00Z");
     private static final long INGESTED_AT = 1_772_362_000_000_000L;
-    private static final Pattern RUN_OF_KEY = Pattern.compile("part-(\\d+)-\\d+\\.parquet$");
+    private static final Pattern RUN_OF_KEY = Pattern.compile("part-[a-z2-7]{12}-(\\d+)-\\d+\\.parquet$");
 
     @TempDir
     Path dataDir;

@@ -35,14 +35,19 @@ final class RollupHarness implements AutoCloseable {
     }
 
     RollupHarness(Path dataDir, RollupConfig config, CrashPoints crashPoints, ObjectStore store) throws Exception {
+        this(dataDir, config, crashPoints, store, Clock.systemUTC());
+    }
+
+    /** With {@code clock} for the spool (batch creation times) and the rollup (commit times, the dedupe window). */
+    RollupHarness(Path dataDir, RollupConfig config, CrashPoints crashPoints, ObjectStore store, Clock clock) throws Exception {
         this.dataDir = dataDir;
         this.index = BatchIndex.open(dataDir.resolve("index.db"));
-        this.spool = new Spool(dataDir.resolve("spool"), index, new SpoolConfig(), Clock.systemUTC(), registry);
+        this.spool = new Spool(dataDir.resolve("spool"), index, new SpoolConfig(), clock, registry);
         spool.start();
         this.store = store;
-        this.deadLetters = new DeadLetterQueue(dataDir.resolve("dlq"), Clock.systemUTC());
+        this.deadLetters = new DeadLetterQueue(dataDir.resolve("dlq"), clock);
         this.rollup = new RollupService(config, index, spool::tableDirectory, dataDir.resolve("rollup-work"), store,
-                deadLetters, Clock.systemUTC(), registry, crashPoints);
+                deadLetters, clock, registry, crashPoints);
         rollup.start();
     }
 

@@ -68,7 +68,7 @@ class RollupIT {
         assertThat(summary.path("files").asInt()).isBetween(2, 4); // one per table and event hour
         assertThat(summary.path("deadLettered")).isEmpty();
         assertThat(summary.path("details").get(0).path("files").get(0).asText())
-                .matches("request_facts/dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/part-\\d+-0\\.parquet");
+                .matches("request_facts/dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/part-[a-z2-7]{12}-\\d+-0\\.parquet");
 
         List<Map<String, Object>> rows = LakeDuckDb.requestFacts(dataDir.resolve("lake"));
         assertThat(rows).extracting(r -> r.get("event_id")).doesNotHaveDuplicates().hasSize(31);
@@ -100,9 +100,21 @@ class RollupIT {
         Path blocker = Files.writeString(dataDir.resolve("lake/request_facts"), "not a directory");
 
         GravixHttp.Answer failed = rollupNow();
-        assertThat(failed.status()).as(failed.body()).isEqualTo(500);
-        assertThat(failed.body()).contains("rollup failed", "request_facts");
-        assertMetric(http.getAdmin("/metrics").body(), "rollup_runs_total\\{outcome=\"failure\"} 1(\\.0)?");
+        // Not the caller's fault and not a bug: 503, retry later, with the cause named.
+        assertThat(failed.status()).as(failed.body()).isEqualTo(503);
+        assertThat(failed.header("Content-Type")).startsWith("application/json");
+        assertThat(Integer.parseInt(failed.header("Retry-After"))).isPositive();
+        assertThat(failed.json().path("cause").asText()).isEqualTo("store");
+        assertThat(failed.json().path("error").asText()).contains("rollup of request_facts failed", "request_facts/dt=");
+        String metrics = http.getAdmin("/metrics").body();
+        assertMetric(metrics, "rollup_runs_total\\{outcome=\"failure\"} 1(\\.0)?");
+        assertMetric(metrics, "rollup_failure_streak 1(\\.0)?");
+        assertMetric(metrics, "rollup_next_attempt_timestamp_seconds 1[0-9.eE+]+");
+        JsonNode health = http.getAdmin("/healthcheck").json();
+        assertThat(health.path("rollup").path("healthy").asBoolean()).isFalse();
+        assertThat(health.path("rollup").path("failureStreak").asInt()).isEqualTo(1);
+        assertThat(health.path("rollup").path("cause").asText()).isEqualTo("STORE");
+        assertThat(health.path("rollup").path("message").asText()).contains("1 consecutive failed run (STORE), next attempt at");
         assertThat(SpoolFilesLeft.sealed(dataDir)).isPositive(); // the spool still holds the events
 
         Files.delete(blocker);
@@ -112,6 +124,8 @@ class RollupIT {
         assertThat(retried.json().path("details").get(0).path("run").asLong()).isEqualTo(1); // the planned run, re-executed
         assertThat(LakeDuckDb.requestFacts(dataDir.resolve("lake"))).hasSize(5);
         assertThat(SpoolFilesLeft.sealed(dataDir)).isZero();
+        assertThat(http.getAdmin("/healthcheck").json().path("rollup").path("healthy").asBoolean()).isTrue();
+        assertMetric(http.getAdmin("/metrics").body(), "rollup_failure_streak 0(\\.0)?");
     }
 
     @Test

@@ -40,6 +40,51 @@ class SeenIdsTest {
         assertThat(seen.size()).isEqualTo(3);
     }
 
+    /**
+     * Forty runs (100,000 ids each; a full 64 MiB run of request facts holds ~350,000) with
+     * a lookup into every run: the exact-id cache stays within its byte budget (before, it
+     * held the String ids of 32 runs: about 900 MB here), and every answer is still right.
+     */
+    @Test
+    void fortyFullRunsKeepTheExactIdCacheWithinItsBudget() {
+        long budget = 8L * 1024 * 1024;
+        SeenIds seen = new SeenIds(WINDOW, budget, this::load);
+        int perRun = 100_000;
+        for (int run = 1; run <= 40; run++) {
+            String[] ids = new String[perRun];
+            for (int i = 0; i < perRun; i++) {
+                ids[i] = id(run, i); // 26 chars like a ULID, sorted
+            }
+            commit(seen, run, run, ids);
+            assertThat(seen.cacheBytes()).isLessThanOrEqualTo(budget);
+        }
+        for (int run = 1; run <= 40; run++) {
+            assertThat(seen.contains(id(run, 1234))).isTrue();
+            assertThat(seen.contains(id(run, perRun))).isFalse();
+            assertThat(seen.cacheBytes()).isLessThanOrEqualTo(budget);
+        }
+        assertThat(seen.size()).isEqualTo(40L * perRun);
+        // fingerprints: 12 bytes a slot, at most 2/3 used, doubled as they grow
+        assertThat(seen.memoryBytes() - seen.cacheBytes()).isLessThanOrEqualTo(40L * perRun * 36);
+    }
+
+    private static String id(int run, int i) {
+        return "01JC" + (10_000 + run) + (100_000_000_000_000_000L + i);
+    }
+
+    @Test
+    void packedIdsFindExactlyTheirIds() {
+        PackedIds ids = PackedIds.of(new String[] {"a", "a-1", "a-10", "b", "b:2"});
+        assertThat(ids.size()).isEqualTo(5);
+        for (String id : new String[] {"a", "a-1", "a-10", "b", "b:2"}) {
+            assertThat(ids.contains(id)).as(id).isTrue();
+        }
+        for (String id : new String[] {"", "a-", "a-100", "a-2", "c", "b:"}) {
+            assertThat(ids.contains(id)).as(id).isFalse();
+        }
+        assertThat(PackedIds.of(new String[0]).contains("a")).isFalse();
+    }
+
     @Test
     void aFingerprintCollisionNeverDropsADifferentId() {
         // Every id has the same fingerprint: only the exact comparison can tell them apart.

@@ -2,7 +2,12 @@ package io.gravix.spool;
 
 import static org.awaitility.Awaitility.await;
 
+import io.gravix.CrashTestMain;
+import io.gravix.rollup.CrashPoint;
+import io.gravix.rollup.CrashPoints;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +75,36 @@ public final class GravixProcess implements AutoCloseable {
         return start(dataDir, log, jvmOptions, Map.of());
     }
 
-    /** As {@link #start(Path, Path, List)}, with more environment variables (e.g. a crash point to stop at, GRAVIX_STORE=s3). */
+    /** As {@link #start(Path, Path, List)}, with more environment variables (e.g. GRAVIX_STORE=s3; an empty value unsets one). */
     public static GravixProcess start(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> extraEnv) throws IOException {
+        return start(dataDir, log, jvmOptions, extraEnv, List.of("-jar", jar().toString()));
+    }
+
+    /**
+     * As {@link #start(Path, Path, List)}, but through the crash tests' entry point
+     * ({@link CrashTestMain}, not in the jar) with {@code point} armed: a run that reaches
+     * it announces {@link CrashPoints#ANNOUNCEMENT} and waits to be killed.
+     */
+    static GravixProcess startArmed(Path dataDir, Path log, List<String> jvmOptions, CrashPoint point) throws IOException {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-D" + CrashTestMain.CRASH_AT + "=" + point);
+        String classPath = jar() + File.pathSeparator + crashTestEntryClassPath();
+        return start(dataDir, log, options, Map.of(), List.of("-cp", classPath, CrashTestMain.class.getName()));
+    }
+
+    /** A directory holding only {@link CrashTestMain}: the child gets the jar's classes and this one, no other test code. */
+    private static Path crashTestEntryClassPath() throws IOException {
+        Path root = targetDirectory().resolve("crash-test-entry");
+        String resource = CrashTestMain.class.getName().replace('.', '/') + ".class";
+        Path target = Files.createDirectories(root.resolve(resource).getParent()).resolve(root.resolve(resource).getFileName());
+        try (InputStream in = CrashTestMain.class.getClassLoader().getResourceAsStream(resource)) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return root;
+    }
+
+    private static GravixProcess start(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> extraEnv,
+                                       List<String> launch) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         for (int attempt = 1; ; attempt++) {
             int httpPort = freePort();
@@ -82,7 +116,8 @@ public final class GravixProcess implements AutoCloseable {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx512m");
             command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", jar().toString(), "server", config().toString()));
+            command.addAll(launch);
+            command.addAll(List.of("server", config().toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
@@ -93,7 +128,14 @@ public final class GravixProcess implements AutoCloseable {
             env.put("GRAVIX_BIND_HOST", "127.0.0.1");
             env.put("GRAVIX_API_KEY", API_KEY);
             env.put("GRAVIX_ADMIN_TOKEN", ADMIN_TOKEN);
-            env.putAll(extraEnv);
+            env.put("GRAVIX_DRAIN_DELAY", "0s"); // tests that drain set it in extraEnv
+            extraEnv.forEach((name, value) -> {
+                if (value.isEmpty()) {
+                    env.remove(name);
+                } else {
+                    env.put(name, value);
+                }
+            });
             GravixProcess gravix = new GravixProcess(builder.start(), httpPort, adminPort, log);
             try {
                 gravix.awaitReady();
@@ -187,7 +229,7 @@ public final class GravixProcess implements AutoCloseable {
         return log;
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Message;
 import io.gravix.api.v1.RequestFact;
+import io.gravix.CrashTestMain;
 import io.gravix.api.v1.ServiceEvent;
 import io.gravix.rollup.CrashPoint;
 import io.gravix.rollup.CrashPoints;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -48,8 +50,7 @@ class RollupCrashIT {
         List<String> options = List.of("-Ddw.rollup.maxRowsPerFile=40", "-Ddw.rollup.interval=1h");
         Path logs = GravixProcess.targetDirectory().resolve("rollup-crash-it");
         Map<String, Map<String, Object>> expected = new LinkedHashMap<>();
-        try (GravixProcess gravix = GravixProcess.start(dataDir, logs.resolve(point + "-1.log"), options,
-                Map.of(CrashPoints.ENV, point.name()))) {
+        try (GravixProcess gravix = GravixProcess.startArmed(dataDir, logs.resolve(point + "-1.log"), options, point)) {
             sendTraffic(new IngestClient(gravix.ingestBase()), expected);
             CompletableFuture<HttpResponse<String>> rollup = ADMIN.sendAsync(rollupNow(gravix), HttpResponse.BodyHandlers.ofString());
             await("crash point " + point).atMost(Duration.ofSeconds(60))
@@ -68,6 +69,39 @@ class RollupCrashIT {
             try (Stream<Path> spool = Files.walk(dataDir.resolve("spool"))) {
                 assertThat(spool.filter(Files::isRegularFile).toList()).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void theProductionEntryPointIgnoresEveryWayTheTestsArmACrashPoint() throws Exception {
+        Path log = GravixProcess.targetDirectory().resolve("rollup-crash-it").resolve("production-ignores-crash-settings.log");
+        List<String> options = List.of("-Ddw.rollup.interval=1h", "-D" + CrashTestMain.CRASH_AT + "=PLANNED");
+        Map<String, Map<String, Object>> expected = new LinkedHashMap<>();
+        try (GravixProcess gravix = GravixProcess.start(dataDir, log, options, Map.of("GRAVIX_TEST_CRASH_AT", "PLANNED"))) {
+            sendTraffic(new IngestClient(gravix.ingestBase()), expected);
+
+            HttpResponse<String> answer = ADMIN.send(rollupNow(gravix), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(gravix.logText()).doesNotContain(CrashPoints.ANNOUNCEMENT).doesNotContain("TEST ENTRY POINT");
+            assertExactlyOnce(LakeDuckDb.requestFacts(dataDir.resolve("lake")), expected);
+        }
+    }
+
+    @Test
+    void anArmedProcessThatNobodyKillsSaysSoAndHaltsInsteadOfHangingForever() throws Exception {
+        Path log = GravixProcess.targetDirectory().resolve("rollup-crash-it").resolve("unkilled.log");
+        List<String> options = List.of("-Ddw.rollup.interval=1h", "-D" + CrashTestMain.MAX_WAIT + "=PT2S");
+        try (GravixProcess gravix = GravixProcess.startArmed(dataDir, log, options, CrashPoint.PLANNED)) {
+            assertThat(gravix.logText()).contains("TEST ENTRY POINT", "armed");
+            sendTraffic(new IngestClient(gravix.ingestBase()), new LinkedHashMap<>());
+
+            CompletableFuture<HttpResponse<String>> rollup = ADMIN.sendAsync(rollupNow(gravix), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(gravix.awaitExit(Duration.ofSeconds(60))).isEqualTo(CrashPoints.UNKILLED_EXIT_STATUS);
+            assertThat(gravix.logText()).contains(CrashPoints.ANNOUNCEMENT + CrashPoint.PLANNED)
+                    .contains("nobody killed this process within PT2S; halting it now");
+            assertThat(rollup).failsWithin(Duration.ofSeconds(30)); // the connection died with the process
         }
     }
 

@@ -87,6 +87,24 @@ class SpoolFileScannerTest {
     }
 
     @Test
+    void validFramesAfterDamageWithinOneWriteAreATornTailAndBeyondItCorruption() throws IOException {
+        byte[] bytes = file(Table.REQUEST_FACTS, 7, frames);
+        Arrays.fill(bytes, (int) (long) bounds.get(1), (int) (long) bounds.get(2), (byte) 0); // frame b's page lost
+        Path file = spoolFile(bytes);
+        long toLastFrame = bounds.get(4) - bounds.get(1); // from the damage to where frame e starts
+        for (long window : List.of(toLastFrame + 1, toLastFrame + 1000)) {
+            SpoolFileScanner.Result r = SpoolFileScanner.scan(file, null, window);
+            assertThat(r.tail()).as("window %d", window).isEqualTo(SpoolFileScanner.Tail.TORN);
+            assertThat(r.validEnd()).isEqualTo(bounds.get(1));
+            assertThat(r.frames()).isEqualTo(1);
+        }
+        for (long window : List.of(1L, toLastFrame)) {
+            assertThat(SpoolFileScanner.scan(file, null, window).tail()).as("window %d", window).isEqualTo(SpoolFileScanner.Tail.CORRUPT);
+        }
+        assertThat(SpoolFileScanner.scan(file, null).tail()).as("a sealed file's scan").isEqualTo(SpoolFileScanner.Tail.CORRUPT);
+    }
+
+    @Test
     void aDamagedFrameFollowedByValidFramesIsCorruptNotTorn() throws IOException {
         byte[] bytes = file(Table.REQUEST_FACTS, 7, frames);
         int damagedPayloadByte = (int) (bounds.get(1) + SpoolFile.FRAME_OVERHEAD + 3);

@@ -152,12 +152,39 @@ class SpoolRecoveryTest {
     }
 
     @Test
-    void aDamagedOpenFileWithValidFramesAfterTheDamageIsSealedUntouched() throws IOException {
+    void aLostPageInsideTheLastWriteFollowedByIntactFramesIsATornTailNotCorruption() throws IOException {
+        // Power loss: frames a, b forced; c, d, e written by one write that no force covered. The disk
+        // kept d and e but lost (zeroed) the bytes of c: intact-looking frames after damage, none acknowledged.
+        Path dir = tmp.resolve("spool");
+        byte[] image = file(Table.REQUEST_FACTS, 1, frames);
+        Arrays.fill(image, (int) (long) bounds.get(2), (int) (long) bounds.get(3), (byte) 0);
+        long id = crashedOpenFile(dir, image);
+        long lastWrite = bounds.get(5) - bounds.get(2); // flushMaxBytes at least c + d: e was the write's last frame
+        recovery = new SpoolRecovery(index, Clock.fixed(Instant.ofEpochMilli(SEALED_AT), ZoneOffset.UTC), lastWrite,
+                SpoolStorage.PRODUCTION);
+
+        SpoolRecovery.Report report = recovery.recover(Table.REQUEST_FACTS, dir);
+
+        assertThat(report).isEqualTo(new SpoolRecovery.Report(1, 0, bounds.get(5) - bounds.get(2), 0, 0, 0));
+        assertThat(names(dir)).containsExactly(SpoolFile.sealedName(id));
+        assertThat(Files.readAllBytes(dir.resolve(SpoolFile.sealedName(id))))
+                .isEqualTo(Arrays.copyOf(image, (int) (long) bounds.get(2)));
+        assertThat(index.find(id)).contains(new BatchRecord(id, TABLE, BatchState.SEALED, CREATED_AT, SEALED_AT,
+                bounds.get(2), 2, eventsIn(2)));
+    }
+
+    @Test
+    void aDamagedOpenFileWithAValidFrameBeyondOneWriteAfterTheDamageIsSealedUntouched() throws IOException {
         Path dir = tmp.resolve("spool");
         byte[] image = file(Table.REQUEST_FACTS, 1, frames);
         image[(int) (bounds.get(2) + SpoolFile.FRAME_OVERHEAD + 1)] ^= 0x10;
         long id = crashedOpenFile(dir, image);
         byte[] before = Files.readAllBytes(dir.resolve(SpoolFile.openName(id)));
+        // A writer whose writes are at most one frame (flushMaxBytes of 1 byte): frame d cannot
+        // belong to the write that frame c, damaged, was part of, so d may be acknowledged.
+        long oneFrameWrites = 1;
+        recovery = new SpoolRecovery(index, Clock.fixed(Instant.ofEpochMilli(SEALED_AT), ZoneOffset.UTC), oneFrameWrites,
+                SpoolStorage.PRODUCTION);
 
         SpoolRecovery.Report report = recovery.recover(Table.REQUEST_FACTS, dir);
 

@@ -15,7 +15,6 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -501,12 +500,12 @@ class SpoolWriterTest {
         return (Thread) thread.get(writer);
     }
 
-    private static FileChannel openChannelOf(SpoolWriter writer) throws ReflectiveOperationException {
+    private static SpoolStorage.AppendChannel openChannelOf(SpoolWriter writer) throws ReflectiveOperationException {
         Field current = SpoolWriter.class.getDeclaredField("current");
         current.setAccessible(true);
         Object openFile = current.get(writer);
         Field channel = openFile.getClass().getDeclaredField("channel");
         channel.setAccessible(true);
-        return (FileChannel) channel.get(openFile);
+        return (SpoolStorage.AppendChannel) channel.get(openFile);
     }
 }

@@ -3,7 +3,10 @@ package io.gravix.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -37,12 +40,12 @@ class LocalObjectStoreTest extends ObjectStoreContractTest {
         return store;
     }
 
-    /** A crash between creating the temp file and the rename leaves it in the target directory. */
+    /** A crash between creating the temp file and the rename leaves it in the dead store's temp directory, its lock free. */
     @Override
     protected void leaveUnfinishedPut(String key) throws IOException {
-        Path target = root.resolve(key);
-        Files.createDirectories(target.getParent());
-        Files.writeString(target.getParent().resolve(LocalObjectStore.TEMP_PREFIX + "crashed-" + target.getFileName()), "partial");
+        Path deadOwner = Files.createDirectories(root.resolve(PutTempDirectory.NAME).resolve("dead-" + key.replace('/', '_')));
+        Files.writeString(deadOwner.resolveSibling(deadOwner.getFileName() + ".lock"), "");
+        Files.writeString(deadOwner.resolve("partial-put"), "partial");
     }
 
     @Test
@@ -60,6 +63,7 @@ class LocalObjectStoreTest extends ObjectStoreContractTest {
         try (Stream<Path> names = Files.list(root.resolve("t"))) {
             assertThat(names.map(p -> p.getFileName().toString())).containsExactly("a");
         }
+        assertThat(store.claimTempDirectory().newTempFile().getParent()).isEmptyDirectory();
     }
 
     @Test
@@ -70,25 +74,68 @@ class LocalObjectStoreTest extends ObjectStoreContractTest {
         assertThatThrownBy(() -> store.put("blocked", file("new"))).isInstanceOf(IOException.class);
 
         try (Stream<Path> names = Files.list(root)) {
-            assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a", "blocked");
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a", "blocked", PutTempDirectory.NAME);
         }
+        assertThat(store.claimTempDirectory().newTempFile().getParent()).isEmptyDirectory();
         assertThat(root.resolve("a")).hasContent("old");
     }
 
     @Test
-    void temporaryFilesOfInterruptedPutsAreRemovedAtStartUp() throws IOException {
+    void startUpRemovesOnlyTheTemporaryFilesOfStoresThatAreGoneWithoutWalkingTheLake() throws IOException {
         store.put("t/dt=1/kept", file("kept"));
         leaveUnfinishedPut("t/dt=1/lost");
         leaveUnfinishedPut("other/lost");
+        Path livePut = store.claimTempDirectory().newTempFile(); // a put of this running store
+        Files.writeString(livePut, "in flight");
+        Path notSwept = Files.writeString(root.resolve("t/dt=1/.tmp-of-an-older-version"), "x"); // no walk through the lake
 
         LocalStoreConfig config = new LocalStoreConfig();
         config.setDirectory(root.toString());
-        LocalObjectStore restarted = config.build(lakes);
-
-        assertThat(restarted.removeTemporaryFiles()).isZero(); // build already removed both
-        try (Stream<Path> all = Files.walk(root)) {
-            assertThat(all.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())).containsExactly("t/dt=1/kept");
+        try (LocalObjectStore restarted = config.build(lakes)) {
+            assertThat(restarted.removeAbandonedTemporaryFiles()).isZero(); // build already removed both
+            assertThat(livePut).hasContent("in flight");
+            assertThat(notSwept).exists();
+            assertThat(keys("")).containsExactly("t/dt=1/kept");
         }
+        try (Stream<Path> tempDirectories = Files.list(root.resolve(PutTempDirectory.NAME))) {
+            assertThat(tempDirectories.map(p -> p.getFileName().toString()))
+                    .as("only the live store's directory and lock file; the restarted store's went on close")
+                    .containsExactlyInAnyOrder(livePut.getParent().getFileName().toString(), livePut.getParent().getFileName() + ".lock");
+        }
+    }
+
+    @Test
+    void theTemporaryFilesOfAStoreInAnotherLiveProcessAreLeftAlone() throws Exception {
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TempDirectoryHolder.class.getName(), root.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            Path othersPut = Path.of(new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8)).readLine());
+            assertThat(othersPut).hasContent("in flight in another process");
+
+            assertThat(store.removeAbandonedTemporaryFiles()).isZero();
+            assertThat(othersPut).hasContent("in flight in another process");
+
+            other.destroyForcibly(); // SIGKILL: the kernel frees its lock
+            other.waitFor();
+            assertThat(store.removeAbandonedTemporaryFiles()).isEqualTo(1);
+            assertThat(othersPut).doesNotExist();
+            assertThat(othersPut.getParent()).doesNotExist();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
+    void closingAStoreRemovesItsEmptyTemporaryDirectory() throws IOException {
+        store.put("t/a", file("a"));
+        Path directory = store.claimTempDirectory().newTempFile().getParent();
+        assertThat(directory).isEmptyDirectory();
+
+        store.close();
+
+        assertThat(directory).doesNotExist();
+        assertThat(directory.resolveSibling(directory.getFileName() + ".lock")).doesNotExist();
     }
 
     @Test

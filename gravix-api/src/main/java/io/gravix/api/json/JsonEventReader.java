@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
-import java.io.CharConversionException;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -46,6 +46,7 @@ public abstract class JsonEventReader<T extends Message> {
 
     /** Reads one JSON object or a JSON array of objects. */
     public final List<T> readJson(byte[] body, int offset, int length, int maxEvents) {
+        requireUtf8(body, offset, length);
         List<T> events = new ArrayList<>();
         try (JsonParser p = FACTORY.createParser(body, offset, length)) {
             JsonToken first = p.nextToken();
@@ -80,6 +81,7 @@ public abstract class JsonEventReader<T extends Message> {
 
     /** Reads newline-delimited JSON objects (blank lines are allowed). */
     public final List<T> readNdjson(byte[] body, int offset, int length, int maxEvents) {
+        requireUtf8(body, offset, length);
         List<T> events = new ArrayList<>();
         try (JsonParser p = FACTORY.createParser(body, offset, length)) {
             JsonToken t;
@@ -97,6 +99,23 @@ public abstract class JsonEventReader<T extends Message> {
             throw syntaxError(e, events.size());
         }
         return events;
+    }
+
+    /**
+     * JSON is UTF-8 (RFC 8259 §8.1), and only well-formed UTF-8 (RFC 3629): Jackson's
+     * decoder alone would turn overlong forms into other characters ({@code C0 AF} into
+     * "/") and code points above U+10FFFF into unpaired surrogates. Protobuf's validator
+     * checks the whole body in one fast pass; only a bad body pays for finding where.
+     * Jackson would also detect UTF-16 and UTF-32 by their NUL bytes and decode them.
+     */
+    private static void requireUtf8(byte[] body, int offset, int length) {
+        String other = TextEncodings.nonUtf8Encoding(body, offset, length);
+        if (other != null) {
+            throw new EventDecodeException(-1, null, "body is " + other + ", not UTF-8: JSON bodies must be UTF-8");
+        }
+        if (!UnsafeByteOperations.unsafeWrap(body, offset, length).isValidUtf8()) {
+            throw MalformedUtf8.describe(body, offset, length);
+        }
     }
 
     /**
@@ -122,7 +141,7 @@ public abstract class JsonEventReader<T extends Message> {
     protected static String readString(JsonParser p, int index, String field) throws IOException {
         JsonToken t = p.nextToken();
         if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
+            return scalarValues(p.getText(), index, field);
         }
         if (t == JsonToken.VALUE_NULL) {
             return null;
@@ -273,10 +292,46 @@ public abstract class JsonEventReader<T extends Message> {
             if (p.nextToken() != JsonToken.VALUE_STRING) {
                 throw new EventDecodeException(index, field + "[\"" + abbreviate(key) + "\"]", "map values must be strings");
             }
-            if (target.putIfAbsent(key, p.getText()) != null) {
+            String value = p.getText();
+            if (unpairedSurrogateAt(key) >= 0 || unpairedSurrogateAt(value) >= 0) {
+                String entry = field + "[\"" + abbreviate(key) + "\"]";
+                scalarValues(key, index, entry);
+                scalarValues(value, index, entry);
+            }
+            if (target.putIfAbsent(key, value) != null) {
                 throw new EventDecodeException(index, field + "[\"" + abbreviate(key) + "\"]", "map key appears more than once");
             }
         }
+    }
+
+    /**
+     * {@code s} if it is a sequence of Unicode scalar values. The body is valid UTF-8 by
+     * now, so an unpaired surrogate can only come from a {@code \\u} escape such as
+     * {@code "\\ud800"}: no UTF-8 encoding exists for it, and protobuf would store "?".
+     */
+    private static String scalarValues(String s, int index, String field) {
+        int at = unpairedSurrogateAt(s);
+        if (at >= 0) {
+            throw new EventDecodeException(index, field, String.format("string holds the unpaired surrogate \\u%04x at character %d:"
+                    + " a \\u escape of U+D800..U+DBFF must be followed by one of U+DC00..U+DFFF", (int) s.charAt(at), at));
+        }
+        return s;
+    }
+
+    /** The position of the first surrogate not in a high-low pair, or -1. */
+    private static int unpairedSurrogateAt(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isSurrogate(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static EventDecodeException wrongType(int index, String field, String expected, JsonToken got) {
@@ -305,9 +360,6 @@ public abstract class JsonEventReader<T extends Message> {
     private static EventDecodeException syntaxError(IOException e, int index) {
         if (e instanceof StreamConstraintsException) {
             return new EventDecodeException(index, null, "JSON exceeds a parser limit: " + e.getMessage());
-        }
-        if (e instanceof CharConversionException || String.valueOf(e.getMessage()).contains("UTF-8")) {
-            return new EventDecodeException(index, null, "body is not valid UTF-8");
         }
         if (e instanceof JsonParseException) {
             JsonParseException jpe = (JsonParseException) e;
