@@ -41,14 +41,18 @@ import org.slf4j.LoggerFactory;
  * unreadable one to the dead-letter queue and out of the run; (3) drops every event
  * whose id this run or a committed run already kept; (4) splits the rest by event hour,
  * sorts each hour ({@link RowOrder}) and cuts it into files of at most the run's
- * {@code maxRowsPerFile} rows, named {@code part-<run>-<n>}; (5) writes and puts the
+ * {@code maxRowsPerFile} rows, named {@code part-<instance>-<run>-<n>}; (5) records the
+ * keys, claims the run in the lake's instance record, checks for disk room, writes and puts the
  * files; (6) commits the run, its batches and its kept ids in one SQLite transaction;
  * (7) deletes the batches' spool files.
  *
  * <p>Why re-execution is exactly-once: steps 2–5 are a function of the planned batches
  * and the committed seen ids, neither of which changes until step 6 (pruning happens
  * only inside a commit), so a re-executed run produces the same rows in the same files
- * under the same keys, and its puts overwrite what a crashed attempt left. Until step 6
+ * under the same keys, and its puts overwrite what a crashed attempt left. When the input
+ * did change (a batch dead-lettered or dropped, a run shrunk after running out of heap),
+ * the keys recorded in step 5 let the final attempt delete the files of earlier attempts
+ * that it did not write, before step 6. Until step 6
  * nothing refers to the run's files as done; after it, the batches are ROLLED_UP and a
  * spool file left behind by a crash before step 7 is deleted at the next start.
  */
@@ -375,7 +379,8 @@ final class TableRollup<E> {
                     Math.min(plan.splitFiles(), rows.length / MIN_ROWS_TO_SPLIT));
             int perFile = ceilDiv(rows.length, Math.max(1, files));
             for (int from = 0; from < rows.length; from += perFile) {
-                jobs.add(new FileJob<>(LakePartition.key(name(), hour, ctx.fence().instance(), plan.id(), n), plan.id(), n, rows, from, Math.min(rows.length, from + perFile)));
+                String key = LakePartition.key(name(), hour, ctx.fence().instance(), plan.id(), n);
+                jobs.add(new FileJob<>(key, plan.id(), n, rows, from, Math.min(rows.length, from + perFile)));
                 n++;
             }
         }
