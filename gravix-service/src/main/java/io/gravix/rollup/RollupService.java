@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@link RollupStatus}; it stays planned and is re-executed with the same keys after a
  * {@link Backoff} (the interval doubled per consecutive failure, at most
  * {@code rollup.maxBackoff}) — or at once when the cause is gone: each second during the
- * wait the scheduler asks the store (after a store failure) or the disk (after a lack of
- * room) whether it is back. A run that ran out of heap is shrunk (its newest half of
+ * wait the scheduler asks the store (after a failure while the store failed its own
+ * check too) or the disk (after a lack of room) whether it is back. A run that ran out of heap is shrunk (its newest half of
  * batches goes back to waiting) before it is retried, so it is never retried unchanged.
  *
  * <p>Before anything runs, {@link #start()} refuses a lake that holds runs of this
@@ -71,6 +71,12 @@ public final class RollupService implements Managed {
     private volatile boolean stopping;
     /** The file bytes the last run that failed for want of disk needed room for; used on the rollup thread only. */
     private long diskNeeded;
+    /**
+     * Whether the store failed its own check when the last run failed on it; only then does
+     * a passing check mean the cause is gone (a put refused for one key says nothing about
+     * the check). Rollup thread only.
+     */
+    private boolean storeDownAtFailure;
 
     /**
      * @param spoolDirectories each table's spool directory
@@ -267,7 +273,7 @@ public final class RollupService implements Managed {
 
     private boolean causeIsGone(RollupStatus.FailureKind kind) {
         return switch (kind) {
-            case STORE -> storeAnswers();
+            case STORE -> storeDownAtFailure && storeAnswers();
             case DISK -> workDisk.hasRoomFor(diskNeeded);
             default -> false;
         };
@@ -322,6 +328,9 @@ public final class RollupService implements Managed {
             diskNeeded = disk.spoolBytes();
         } else if (kind == RollupStatus.FailureKind.DISK) {
             diskNeeded = effectiveMaxRunBytes(); // a write hit a full disk: wait for room for a whole run
+        }
+        if (kind == RollupStatus.FailureKind.STORE) {
+            storeDownAtFailure = !storeAnswers();
         }
         String shrunk = "";
         if (kind == RollupStatus.FailureKind.MEMORY) {
