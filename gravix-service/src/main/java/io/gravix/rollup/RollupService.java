@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -191,8 +192,13 @@ public final class RollupService implements Managed {
      * @throws RollupFailure when a run failed, with what made it fail
      */
     public List<RunSummary> rollupNow() throws IOException, InterruptedException {
+        return onRollupThread(this::rollupAll);
+    }
+
+    /** Runs {@code work} on the rollup thread (so never beside a run) and waits for it, rethrowing what it threw. */
+    private <T> T onRollupThread(Callable<T> work) throws IOException, InterruptedException {
         try {
-            return scheduler.submit(this::rollupAll).get();
+            return scheduler.submit(work).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -213,24 +219,14 @@ public final class RollupService implements Managed {
      * @throws IllegalArgumentException when no sealed batch has that id
      */
     public Optional<String> dropBatch(long batchId) throws IOException, InterruptedException {
-        try {
-            return scheduler.submit(() -> {
-                BatchRecord batch = index.find(batchId).filter(b -> b.state() == BatchState.SEALED)
-                        .orElseThrow(() -> new IllegalArgumentException("no sealed batch " + batchId));
-                TableRollup<?> table = tables.stream().filter(t -> t.name().equals(batch.table())).findFirst().orElseThrow();
-                Optional<String> entry = table.dropBatch(batch);
-                status.retryNow(clock.millis());
-                return entry;
-            }).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
-        }
+        return onRollupThread(() -> {
+            BatchRecord batch = index.find(batchId).filter(b -> b.state() == BatchState.SEALED)
+                    .orElseThrow(() -> new IllegalArgumentException("no sealed batch " + batchId));
+            TableRollup<?> table = tables.stream().filter(t -> t.name().equals(batch.table())).findFirst().orElseThrow();
+            Optional<String> entry = table.dropBatch(batch);
+            status.retryNow(clock.millis());
+            return entry;
+        });
     }
 
     private void tick() {
