@@ -39,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * Rolls up one table, one run at a time (DESIGN.md §6).
  *
  * <p>A run: (1) is planned in SQLite with the sealed batches it takes, or — after a
- * crash — is the planned run found there; (2) reads its batches whole, moving an
- * unreadable one to the dead-letter queue and out of the run; (3) drops every event
- * whose id this run or a committed run already kept; (4) splits the rest by event hour,
- * sorts each hour ({@link RowOrder}) and cuts it into files of at most the run's
- * {@code maxRowsPerFile} rows, named {@code part-<instance>-<run>-<n>}; (5) records the
+ * crash — is the planned run found there; (2) reads its batches whole into columns
+ * ({@link EventColumns}: no object per event), moving an unreadable one to the
+ * dead-letter queue and out of the run; (3) drops, while decoding, every event whose id
+ * this run or a committed run already kept ({@link RunDedupe}); (4) sorts an index of the
+ * rest by event hour and row order ({@link SortedRun}) and cuts each hour into files of at
+ * most the run's {@code maxRowsPerFile} rows, named {@code part-<instance>-<run>-<n>}; (5) records the
  * keys, claims the run in the lake's instance record, checks for disk room, writes and puts the
  * files; (6) commits the run, its batches and its kept ids in one SQLite transaction;
  * (7) deletes the batches' spool files.

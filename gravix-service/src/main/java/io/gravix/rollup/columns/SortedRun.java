@@ -5,8 +5,12 @@ import java.util.Arrays;
 /**
  * A run's rows in lake order: by event hour (one partition each), then the table's row
  * order — {@code service, route, ts, event_id} for request facts, {@code service, ts,
- * event_id} for service events (see {@code RowOrder} for why) — as one permutation of row
- * indexes. The order is total (event ids are unique within a run), so a re-executed run
+ * event_id} for service events — as one permutation of row indexes. Sorting by service
+ * and route makes those columns nearly free and gives each page one service and route, so
+ * page statistics let a query skip all other services; within them, time order makes
+ * timestamps delta-encode well (measured on 1M request facts: 19.5 B/row for this order
+ * against 15.6 for pure time order with sequential ids, 36.8 against 34.8 with UUID ids;
+ * the test's {@code RowOrder} is the reference comparator and has the full table). The order is total (event ids are unique within a run), so a re-executed run
  * writes the same rows in the same order whatever order it read them in.
  *
  * <p>Sorting an index instead of objects: a stable LSD radix sort over 16-bit digits of
