@@ -121,7 +121,7 @@ public final class QueryDataset {
         planServiceEvents();
     }
 
-    /** Relative traffic at second {@code s} of the day: trough ~03:00 UTC, peak ~15:00 UTC (about 7:1). */
+    /** Relative traffic at second {@code s} of the day: lowest in the 03:00 hour, highest around 13:00–14:00 UTC (about 9:1 per hour). */
     private static double load(long s) {
         double h = s / 3600.0;
         return 1.0 + 0.75 * Math.cos(2 * Math.PI * (h - 15) / 24) + 0.1 * Math.cos(4 * Math.PI * (h - 11) / 24);
