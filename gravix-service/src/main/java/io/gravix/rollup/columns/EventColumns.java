@@ -56,6 +56,8 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     // per row
     protected long[] eventId;
+    /** The event's bytes in the arena, which hold all its strings. */
+    private long[] eventBytes;
     protected long[] ts;
     protected int[] service;
     protected int[] environment;
@@ -100,6 +102,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         // service event more), so a run does not regrow and copy every array several times.
         this.capacity = Math.max(1024, arenaBytes / ESTIMATED_MIN_EVENT_BYTES);
         eventId = new long[capacity];
+        eventBytes = new long[capacity];
         ts = new long[capacity];
         service = new int[capacity];
         environment = new int[capacity];
@@ -153,7 +156,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     /** Bytes of column arrays per row slot. */
     long bytesPerRow() {
-        return 8 + 8 + 4 + 4 + 4 + 4;
+        return 8 + 8 + 8 + 4 + 4 + 4 + 4;
     }
 
     /**
@@ -265,6 +268,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
             return;
         }
         eventId[row] = pendingId;
+        eventBytes[row] = (long) off << 32 | len;
         ts[row] = micros(seconds, nanos, pendingId);
         service[row] = services.codeOf(arena, off(pendingService), len(pendingService));
         long env = len(pendingEnvironment) == 0 ? DEFAULT_ENVIRONMENT_SLICE : pendingEnvironment;
@@ -288,6 +292,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     private void grow(int newCapacity) {
         eventId = Arrays.copyOf(eventId, newCapacity);
+        eventBytes = Arrays.copyOf(eventBytes, newCapacity);
         ts = Arrays.copyOf(ts, newCapacity);
         service = Arrays.copyOf(service, newCapacity);
         environment = Arrays.copyOf(environment, newCapacity);
@@ -390,6 +395,11 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         return arena;
     }
 
+    /** Where row {@code row}'s event bytes are in the arena (offset << 32 | length). */
+    long eventBytes(int row) {
+        return eventBytes[row];
+    }
+
     int serviceRank(int row) {
         return serviceRanks[service[row]];
     }
@@ -404,7 +414,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     // is defined at 1; the map's leaves are repeated (first entry r=0, next r=1; empty map: null at d=0).
 
     void writeEventId(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
-        s.writeSlices(w, s.gatherSlices(arena, eventId, rows, from, to), false);
+        s.writeSlices(w, s.gatherSlices(this, eventId, rows, from, to), false);
     }
 
     void writeTimestamps(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
@@ -420,32 +430,32 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     }
 
     void writeSource(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
-        int n = gather(frame, rows, from, to, s.ints);
-        for (int i = 0; i < n; i++) {
-            w.write(sourceValues[frameSource[s.ints[i]]], 0, 0);
+        int[] f = s.frames(frame, rows, from, to);
+        for (int i = 0; i < to - from; i++) {
+            w.write(sourceValues[frameSource[f[i]]], 0, 0);
         }
     }
 
     void writeIngestedAt(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
-        int n = gather(frame, rows, from, to, s.ints);
-        for (int i = 0; i < n; i++) {
-            w.write(frameIngestedAt[s.ints[i]], 0, 0);
+        int[] f = s.frames(frame, rows, from, to);
+        for (int i = 0; i < to - from; i++) {
+            w.write(frameIngestedAt[f[i]], 0, 0);
         }
     }
 
     void writeBatchId(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
-        int n = gather(frame, rows, from, to, s.ints);
-        for (int i = 0; i < n; i++) {
-            w.write(frameBatch[s.ints[i]], 0, 0);
+        int[] f = s.frames(frame, rows, from, to);
+        for (int i = 0; i < to - from; i++) {
+            w.write(frameBatch[f[i]], 0, 0);
         }
     }
 
     void writeAttributeKeys(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
-        writeEntries(w, s.gatherEntries(arena, attrStart, attrKey, rows, from, to), s);
+        writeEntries(w, s.gatherEntries(this, attrStart, attrKey, rows, from, to), s);
     }
 
     void writeAttributeValues(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
-        writeEntries(w, s.gatherEntries(arena, attrStart, attrValue, rows, from, to), s);
+        writeEntries(w, s.gatherEntries(this, attrStart, attrValue, rows, from, to), s);
     }
 
     private static void writeEntries(ColumnWriter w, int items, PageScratch s) {
@@ -459,12 +469,12 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     }
 
     final void writeRequired(ColumnWriter w, long[] slices, int[] rows, int from, int to, PageScratch s) {
-        s.writeSlices(w, s.gatherSlices(arena, slices, rows, from, to), false);
+        s.writeSlices(w, s.gatherSlices(this, slices, rows, from, to), false);
     }
 
     /** An OPTIONAL string: empty (proto3 cannot tell it from "not sent") is null. */
     final void writeOptional(ColumnWriter w, long[] slices, int[] rows, int from, int to, PageScratch s) {
-        s.writeSlices(w, s.gatherSlices(arena, slices, rows, from, to), true);
+        s.writeSlices(w, s.gatherSlices(this, slices, rows, from, to), true);
     }
 
     static void writeCodes(ColumnWriter w, int[] codes, Binary[] values, int[] rows, int from, int to, PageScratch s) {

@@ -11,9 +11,9 @@ import org.apache.parquet.io.api.Binary;
  * values first, in a tight loop that keeps many loads in flight, and then writing them
  * from the sequential copy, measured several times faster.
  *
- * <p>Strings are copied into {@link #bytes} and handed over as <em>reused</em> binaries:
- * whatever Parquet keeps (dictionary entries, min/max statistics) it copies, because the
- * next page overwrites the buffer.
+ * <p>A page's events are copied into {@link #bytes} once and its strings handed over as
+ * <em>reused</em> binaries over that copy: whatever Parquet keeps (dictionary entries,
+ * min/max statistics) it copies, because the next page overwrites the buffer.
  */
 final class PageScratch {
     final long[] longs;
@@ -23,6 +23,15 @@ final class PageScratch {
     private int[] starts;
     private int[] lengths;
     private int[] repetition;
+    private final int[] eventShift;
+    private final int[] frames;
+    private int[] framesRows;
+    private int framesFrom = -1;
+    private int framesTo = -1;
+    /** The page whose events {@link #bytes} holds. */
+    private int[] pageRows;
+    private int pageFrom = -1;
+    private int pageTo = -1;
 
     PageScratch(int pageRows) {
         longs = new long[pageRows];
@@ -31,26 +40,68 @@ final class PageScratch {
         starts = new int[pageRows];
         lengths = new int[pageRows];
         repetition = new int[pageRows];
+        eventShift = new int[pageRows];
+        frames = new int[pageRows];
     }
 
-    /** Copies the string slices of {@code rows[from, to)} into the buffer; returns how many. */
-    int gatherSlices(byte[] arena, long[] slices, int[] rows, int from, int to) {
-        int n = 0;
+    /**
+     * Copies the events of {@code rows[from, to)} into the page's buffer, once per page:
+     * every string column of the page then reads from there, sequentially, instead of
+     * visiting each event's bytes in the arena once per column.
+     */
+    private void gatherEvents(EventColumns c, int[] rows, int from, int to) {
+        if (pageRows == rows && pageFrom == from && pageTo == to) {
+            return;
+        }
+        byte[] arena = c.arena();
         int at = 0;
         for (int i = from; i < to; i++) {
-            long slice = slices[rows[i]];
-            at = add(arena, n++, slice, at, 0);
+            long event = c.eventBytes(rows[i]);
+            int off = (int) (event >>> 32);
+            int len = (int) event;
+            if (at + len > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, at + len));
+            }
+            System.arraycopy(arena, off, bytes, at, len);
+            // a slice at arena offset o of this event is at o + shift in the buffer
+            eventShift[i - from] = at - off;
+            at += len;
+        }
+        pageRows = rows;
+        pageFrom = from;
+        pageTo = to;
+    }
+
+    /** The spool record (frame) of each row of the page, gathered once for the three columns that come from it. */
+    int[] frames(int[] frameOfRow, int[] rows, int from, int to) {
+        if (framesRows != rows || framesFrom != from || framesTo != to) {
+            for (int i = from; i < to; i++) {
+                frames[i - from] = frameOfRow[rows[i]];
+            }
+            framesRows = rows;
+            framesFrom = from;
+            framesTo = to;
+        }
+        return frames;
+    }
+
+    /** Points at the string slices of {@code rows[from, to)} in the page's copy of their events; returns how many. */
+    int gatherSlices(EventColumns c, long[] slices, int[] rows, int from, int to) {
+        gatherEvents(c, rows, from, to);
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            add(n++, slices[rows[i]], eventShift[i - from], 0);
         }
         return n;
     }
 
     /**
-     * Copies the map entries of {@code rows[from, to)}, keys or values: one item per entry,
-     * with its repetition level, and a null item (length -1) for a row without entries.
+     * Points at the map entries of {@code rows[from, to)}, keys or values: one item per
+     * entry, with its repetition level, and a null item (length -1) for a row without entries.
      */
-    int gatherEntries(byte[] arena, int[] entryStart, long[] entries, int[] rows, int from, int to) {
+    int gatherEntries(EventColumns c, int[] entryStart, long[] entries, int[] rows, int from, int to) {
+        gatherEvents(c, rows, from, to);
         int n = 0;
-        int at = 0;
         for (int i = from; i < to; i++) {
             int row = rows[i];
             int first = entryStart[row];
@@ -62,23 +113,18 @@ final class PageScratch {
             }
             for (int e = first; e < end; e++) {
                 ensureItems(n + 1);
-                at = add(arena, n++, entries[e], at, e == first ? 0 : 1);
+                add(n++, entries[e], eventShift[i - from], e == first ? 0 : 1);
             }
         }
         return n;
     }
 
-    private int add(byte[] arena, int item, long slice, int at, int repetitionLevel) {
-        int off = (int) (slice >>> 32);
+    private void add(int item, long slice, int shift, int repetitionLevel) {
         int len = (int) slice;
-        if (at + len > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, at + len));
-        }
-        System.arraycopy(arena, off, bytes, at, len);
-        starts[item] = at;
+        // an empty string need not lie inside its event (a field never sent is the slice 0)
+        starts[item] = len == 0 ? 0 : (int) (slice >>> 32) + shift;
         lengths[item] = len;
         repetition[item] = repetitionLevel;
-        return at + len;
     }
 
     private void ensureItems(int n) {
