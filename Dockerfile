@@ -20,7 +20,7 @@ ENV GRAVIX_DATA_DIR=/data GRAVIX_DEV_KEY=false
 VOLUME /data
 EXPOSE 8080 8081
 # SIGTERM (docker stop) drains in-flight requests, fsyncs and seals: give it time (stop_grace_period).
-# Heap: 60 % of the container's memory. A rollup run holds its rows to sort them: the defaults
-# (rollup.maxRunBytes 64 MiB) need about 1 GiB of heap, so give the container at least 2 GiB.
+# Heap: 60 % of the container's memory. A rollup run holds about twice its spool bytes (64 MiB
+# runs by default, at most an eighth of the heap), plus the seen-id index (RUNBOOK "Capacity").
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=60", "-jar", "/app/gravix.jar"]
 CMD ["server", "/app/config.yml"]

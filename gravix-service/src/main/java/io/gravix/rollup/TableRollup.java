@@ -192,9 +192,10 @@ final class TableRollup {
                 keys, input.deadLettered());
         long done = System.nanoTime();
         LOG.info("rollup of {}: run {} committed: {} batches, {} events, {} duplicates dropped, {} files, {} bytes{}"
-                        + " (read+dedupe {} ms, sort {} ms, write+put {} ms, commit {} ms)",
+                        + " (columns {} MiB; read+dedupe {} ms, sort {} ms, write+put {} ms, commit {} ms)",
                 name(), plan.id(), summary.batches(), summary.events(), input.duplicates(), summary.files(), bytes,
-                input.deadLettered().isEmpty() ? "" : ", dead-lettered " + input.deadLettered(), (read - started) / 1_000_000,
+                input.deadLettered().isEmpty() ? "" : ", dead-lettered " + input.deadLettered(),
+                input.columns().memoryBytes() >> 20, (read - started) / 1_000_000,
                 (sortedAt - read) / 1_000_000, (written - sortedAt) / 1_000_000, (done - written) / 1_000_000);
         return summary;
     }

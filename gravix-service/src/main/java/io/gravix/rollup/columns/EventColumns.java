@@ -44,8 +44,8 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     private static final byte[] DEFAULT_ENVIRONMENT = "production".getBytes(StandardCharsets.UTF_8);
     private static final long DEFAULT_ENVIRONMENT_SLICE = DEFAULT_ENVIRONMENT.length;
 
-    /** Spool bytes per event below which the columns have to grow (by half) while a run is read. */
-    private static final int ESTIMATED_MIN_EVENT_BYTES = 100;
+    /** Spool bytes of a typical request fact; runs of smaller events grow their columns (by half) while read. */
+    private static final int ESTIMATED_EVENT_BYTES = 128;
 
     private final MessageType schema;
     private final int attributesTag;
@@ -100,7 +100,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         this.arenaSize = DEFAULT_ENVIRONMENT.length;
         // Sized for the run's events up front (a request fact takes ~130 spool bytes, a
         // service event more), so a run does not regrow and copy every array several times.
-        this.capacity = Math.max(1024, arenaBytes / ESTIMATED_MIN_EVENT_BYTES);
+        this.capacity = Math.max(1024, arenaBytes / ESTIMATED_EVENT_BYTES);
         eventId = new long[capacity];
         eventBytes = new long[capacity];
         ts = new long[capacity];
