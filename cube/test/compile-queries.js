@@ -64,7 +64,10 @@ const queries = {
   await compiler.compile();
   fs.mkdirSync(outDir, { recursive: true });
   for (const [name, query] of Object.entries(queries)) {
-    const [sql, params] = new PrestodbQuery({ joinGraph, cubeEvaluator, compiler }, { timezone: 'UTC', ...query }).buildSqlAndParams();
+    // The compiler takes order as {id, desc} (the REST API's [member, direction] pairs are converted
+    // before it): without this the SQL has no ORDER BY and the rows come in any order.
+    const order = query.order.map(([id, dir]) => ({ id, desc: dir === 'desc' }));
+    const [sql, params] = new PrestodbQuery({ joinGraph, cubeEvaluator, compiler }, { timezone: 'UTC', ...query, order }).buildSqlAndParams();
     // Trino's CLI takes no bind parameters: inline them (plain test strings, quoted).
     let i = 0;
     const inlined = sql.replace(/\?/g, () => `'${String(params[i++]).replace(/'/g, "''")}'`);
