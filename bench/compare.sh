@@ -22,7 +22,7 @@ done
 
 case $MODE in  # seconds per ingest case (+ warm-up), rollup events and launches, sustained step and budget
   full)  INGEST_S=30; WARM_S=10; ROLLUP_EVENTS=1000000; LAUNCHES=3; STEP_S=300; SUSTAIN_BUDGET_S=1500; MAX_STEPS=5; FIO_S=30; WARMUP_EVENTS=400000 ;;
-  quick) INGEST_S=12; WARM_S=5;  ROLLUP_EVENTS=300000;  LAUNCHES=1; STEP_S=60;  SUSTAIN_BUDGET_S=270;  MAX_STEPS=3; FIO_S=10; WARMUP_EVENTS=400000 ;;
+  quick) INGEST_S=12; WARM_S=5;  ROLLUP_EVENTS=300000;  LAUNCHES=1; STEP_S=60;  SUSTAIN_BUDGET_S=240;  MAX_STEPS=3; FIO_S=10; WARMUP_EVENTS=200000 ;;
   smoke) INGEST_S=2;  WARM_S=1;  ROLLUP_EVENTS=30000;   LAUNCHES=1; STEP_S=10;  SUSTAIN_BUDGET_S=1;    MAX_STEPS=1; FIO_S=2;  WARMUP_EVENTS=20000 ;;
 esac
 HEAP=${GRAVIX_HEAP:-512m}
@@ -115,7 +115,8 @@ post() {  # post <section> <url> <format> <batch> <clients> <events> [extra Post
   log "$section: $line"
 }
 
-CASES=("json500 json 500 8 200000" "proto500 protobuf 500 8 200000" "json1 json 1 32 20000")
+# distinct events per case's body pool (a timed run reuses the pool with new ids)
+CASES=("json500 json 500 8 100000" "proto500 protobuf 500 8 100000" "json1 json 1 32 20000")
 [ $MODE = smoke ] && CASES=("json500 json 500 8 20000" "proto500 protobuf 500 8 20000" "json1 json 1 32 2000")
 
 echo "run mode=$MODE date=$(date -u +%Y-%m-%dT%H:%MZ) cores=$(nproc) mem=$(awk '/^MemTotal/ {printf "%.1fGiB", $2 / 1048576}' /proc/meminfo) java=$(java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/OpenJDK_\1/p' | head -1) heap=$HEAP rollup_opts=${ROLLUP_JAVA_OPTS// /_}" >> "$RESULTS"
@@ -227,10 +228,13 @@ rm -f "$WORK/dataset.ndjson"
 # no non-2xx answer; the sealed backlog's trough (its level right after a rollup) did not rise by
 # more than 16 MiB from the first to the last third; no OutOfMemoryError; and lake_freshness_seconds
 # p99 (after the last events are committed) is <= 30 s.
+# Start at 35 % of the JSON burst rate or 60 % of the rollup's own rate, whichever is lower.
 JSON_MAX=$(kv "$(grep '^gravix_json500' "$RESULTS")" events_per_s)
-RATE=$(( (JSON_MAX * 35 / 100) / 5000 * 5000 ))
-[ $RATE -ge 5000 ] || RATE=5000
-[ $MODE = smoke ] && RATE=5000
+ROLLUP_RATE=$(kv "$(grep '^rollup_gravix' "$RESULTS" | head -1)" events_per_s)
+RATE=$(( JSON_MAX * 35 / 100 < ROLLUP_RATE * 60 / 100 ? JSON_MAX * 35 / 100 : ROLLUP_RATE * 60 / 100 ))
+RATE=$(( RATE / 1000 * 1000 ))
+[ $RATE -ge 2000 ] || RATE=2000
+[ $MODE = smoke ] && RATE=2000
 LO=0; HI=0; BEST=""; STEPS=0; SUSTAIN_START=$(date +%s)
 log "sustained: step search from $RATE events/s, ${STEP_S}s per rate, budget ${SUSTAIN_BUDGET_S}s, -Xmx$HEAP"
 while :; do
@@ -246,7 +250,7 @@ while :; do
   SAMPLER=$!
   PIDS+=($SAMPLER)
   line=$(java $CLIENT_JAVA_OPTS -cp "$BENCH" io.gravix.bench.compare.PostLoad --url "http://127.0.0.1:$G_PORT/v1/request-facts" --format json \
-    --batch 500 --concurrency 8 --events 200000 --seed "$SEED" --base "$BASE" --tag "s$RATE" --auth "Bearer $KEY" \
+    --batch 500 --concurrency 8 --events 100000 --seed "$SEED" --base "$BASE" --tag "s$RATE" --auth "Bearer $KEY" \
     --seconds $STEP_S --rate $RATE --metrics "$METRICS" 2>"$WORK/$name.client.log") || fail "load client failed at $RATE events/s"
   stop $SAMPLER
   # let the last open file seal (spool.maxFileAge 10s) and the rollup commit it; then read freshness
