@@ -167,7 +167,10 @@ def table(path):
         out.append(f"| rollup, DuckDB JDBC (2 threads): NDJSON → ZSTD Parquet, dt/hour, dedupe on event_id | "
                    f"{num(d_)} (median of {dn}; {num(dl)}–{num(dh)}) | | | {num(db, 2)} Parquet bytes/event; {r0.get('files')} files |")
     s = res.get('sustained', {})
-    if s:
+    if s and s.get('rate') == 'nan':
+        out.append(f"| sustained end-to-end, Gravix JSON 500 × 8, rollup at default settings, {s.get('step_seconds')} s per rate | "
+                   f"none of the tried rates passed (lowest tried: {num(float(s.get('lowest_failed', 'nan')))}); see the search below | | | |")
+    elif s:
         out.append(f"| sustained end-to-end, Gravix JSON 500 × 8, rollup at default settings, {s.get('step_seconds')} s per rate | "
                    f"{num(float(s.get('rate', 'nan')))} | {s.get('p50_ms', 'n/a')} | {s.get('p99_ms', 'n/a')} | "
                    f"lake freshness p99 {s.get('freshness_p99_s', 'n/a')} s; GC pause p99 {s.get('gc_p99_ms', 'n/a')} ms, max {s.get('gc_max_ms', 'n/a')} ms, "
