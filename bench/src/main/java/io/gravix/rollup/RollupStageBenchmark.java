@@ -1,13 +1,20 @@
 package io.gravix.rollup;
 
+import io.gravix.api.spool.v1.RequestFactRecord;
 import io.gravix.api.v1.RequestFact;
 import io.gravix.loadgen.EventFactory;
+import io.gravix.rollup.columns.EventColumns;
+import io.gravix.rollup.columns.SortedRun;
+import io.gravix.spool.Table;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -35,13 +42,13 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code dedupeLookup}: {@link SeenIds#contains} against 1,000,000 committed ids in 10
  *       runs, half the lookups hits (answered from the exact-id cache), half misses;
  *   <li>{@code fingerprintLookup}: {@link FingerprintMap#get} alone, same ids;
- *   <li>{@code sortRowObjects}: {@link RowOrder#REQUEST_FACTS} over 100,000 {@link EventRow}s in
- *       random order (the copy of the array is included);
- *   <li>{@code parquetEncodeRowApi}: {@link ParquetEventWriter} writing 100,000 pre-sorted rows
- *       to one ZSTD file on local disk, close included.
+ *   <li>{@code spoolRecordsToColumns}: {@link EventColumns#appendRecord} of 200 spool record
+ *       payloads of 500 request facts each into fresh columns, then {@link EventColumns#seal()}
+ *       (the rollup's read step, spool bytes to column vectors);
+ *   <li>{@code sortColumnar}: {@link SortedRun#of} over those 100,000 rows (hour, then row order);
+ *   <li>{@code parquetEncodeColumnar}: {@code ParquetEventWriter.writeFile} of the 100,000 sorted
+ *       rows to one ZSTD file on local disk, close included.
  * </ul>
- * The sort and encode benchmarks measure the object-row path; when the rollup moves to a
- * columnar path, they should be pointed at its entry points (names kept distinct on purpose).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -58,8 +65,9 @@ public class RollupStageBenchmark {
     private FingerprintMap fingerprints;
     private String[] probes;
     private long[] probeFingerprints;
-    private EventRow<RequestFact>[] shuffled;
-    private EventRow<RequestFact>[] sorted;
+    private List<byte[]> payloads;
+    private EventColumns columns;
+    private SortedRun sorted;
     private Path dir;
 
     @Setup(Level.Trial)
@@ -86,18 +94,16 @@ public class RollupStageBenchmark {
         }
 
         EventFactory factory = new EventFactory("bench", Clock.systemUTC(), 42);
-        shuffled = new EventRow[ROWS];
-        for (int i = 0; i < ROWS; i++) {
-            shuffled[i] = new EventRow<>(factory.requestFact(i), "bench", now * 1000, 1);
+        payloads = new ArrayList<>();
+        for (int first = 0; first < ROWS; first += 500) {
+            RequestFactRecord.Builder record = RequestFactRecord.newBuilder().setSource("bench").setIngestedAtMicros(now * 1000);
+            for (int i = first; i < first + 500; i++) {
+                record.addFacts(factory.requestFact(i));
+            }
+            payloads.add(record.build().toByteArray());
         }
-        for (int i = ROWS - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            EventRow<RequestFact> t = shuffled[i];
-            shuffled[i] = shuffled[j];
-            shuffled[j] = t;
-        }
-        sorted = shuffled.clone();
-        Arrays.sort(sorted, RowOrder.REQUEST_FACTS);
+        columns = spoolRecordsToColumns();
+        sorted = SortedRun.of(columns);
         dir = Files.createTempDirectory("gravix-jmh-parquet");
     }
 
@@ -133,22 +139,28 @@ public class RollupStageBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ROWS)
-    public EventRow<RequestFact>[] sortRowObjects() {
-        EventRow<RequestFact>[] rows = shuffled.clone();
-        Arrays.sort(rows, RowOrder.REQUEST_FACTS);
-        return rows;
+    public EventColumns spoolRecordsToColumns() {
+        EventColumns c = EventColumns.of(Table.REQUEST_FACTS, 0);
+        long batchId = 1;
+        for (byte[] payload : payloads) {
+            c.appendRecord(payload, 0, payload.length, batchId++, EventColumns.KEEP_ALL);
+        }
+        c.seal();
+        return c;
     }
 
     @Benchmark
     @OperationsPerInvocation(ROWS)
-    public long parquetEncodeRowApi() throws IOException {
+    public SortedRun sortColumnar() {
+        return SortedRun.of(columns);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public long parquetEncodeColumnar() throws IOException {
         Path file = dir.resolve("bench.parquet");
         Files.deleteIfExists(file);
-        try (ParquetEventWriter<RequestFact> writer = ParquetEventWriter.requestFacts(file)) {
-            for (EventRow<RequestFact> row : sorted) {
-                writer.write(row);
-            }
-        }
+        ParquetEventWriter.writeFile(file, columns, sorted.rows(), 0, columns.rows(), Map.of());
         return Files.size(file);
     }
 }

@@ -1,5 +1,8 @@
 package io.gravix.rollup;
 
+import io.gravix.rollup.columns.Slices;
+import java.nio.charset.StandardCharsets;
+
 /**
  * An open-addressing hash map from a 64-bit id fingerprint to the run that kept the id
  * (as an int slot the caller assigns), about 12 bytes per id at most 2/3 load. Only
@@ -92,19 +95,12 @@ final class FingerprintMap {
         return "FingerprintMap[size=" + size + ", capacity=" + keys.length + "]";
     }
 
-    /** A 64-bit fingerprint of a string's chars (FNV-1a, then a MurmurHash3 finalizer to mix all bits). */
+    /**
+     * A 64-bit fingerprint of a string's UTF-8 bytes: {@link Slices#fingerprint}, the one the
+     * rollup computes on ids still in spool bytes.
+     */
     static long fingerprint(String s) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < s.length(); i++) {
-            h ^= s.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        return Slices.fingerprint(utf8, 0, utf8.length);
     }
-
 }

@@ -41,11 +41,16 @@ final class PackedIds {
 
     boolean contains(String id) {
         byte[] key = id.getBytes(StandardCharsets.UTF_8);
+        return contains(key, 0, key.length);
+    }
+
+    /** Whether the id whose UTF-8 bytes are {@code key[off, off+len)} is in the list. */
+    boolean contains(byte[] key, int off, int len) {
         int lo = 0;
         int hi = starts.length - 2;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = Arrays.compareUnsigned(data, starts[mid], starts[mid + 1], key, 0, key.length);
+            int c = Arrays.compareUnsigned(data, starts[mid], starts[mid + 1], key, off, off + len);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {

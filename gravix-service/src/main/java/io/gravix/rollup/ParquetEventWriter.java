@@ -2,71 +2,82 @@ package io.gravix.rollup;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gravix.api.spool.v1.RequestFactRecord;
+import io.gravix.api.spool.v1.ServiceEventRecord;
 import io.gravix.api.v1.RequestFact;
 import io.gravix.api.v1.ServiceEvent;
+import io.gravix.rollup.columns.ColumnarParquetWriter;
+import io.gravix.rollup.columns.EventColumns;
+import io.gravix.rollup.columns.MalformedRecordException;
+import io.gravix.spool.Table;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 
 /**
- * Writes one Parquet file of one lake table ({@link ParquetSchemas}) on the local disk,
- * with parquet-hadoop's writer but no Hadoop: a {@link LocalOutputFile}, a
- * {@link PlainParquetConfiguration} and {@link ZstdCodecFactory} (zstd-jni) mean no
- * Hadoop class is loaded on this path.
+ * Writes Parquet files of the lake tables ({@link ParquetSchemas}) on the local disk with
+ * parquet-mr's column API ({@link ColumnarParquetWriter}) and zstd-jni, with no Hadoop
+ * class loaded.
  *
- * <p>File layout: dictionary encoding on for every column (a column falls back by itself
- * when its dictionary passes {@link #DICTIONARY_PAGE_SIZE}, as {@code event_id} does);
- * Parquet v2 data pages, whose fallback encodings are DELTA_BYTE_ARRAY for strings and
- * DELTA_BINARY_PACKED for integers (far smaller than PLAIN for sorted timestamps and for
- * ids that share a prefix); ZSTD page compression. Rows are written in the order given —
- * the caller sorts them ({@link RowOrder}). A row group holds up to
- * {@link #ROW_GROUP_SIZE} bytes, so a file of 10^5..10^6 rows (~2.5..25 MB) is one row
- * group; its pages (at most {@link #PAGE_ROW_LIMIT} rows) carry column-index statistics
- * for page pruning.
+ * <p>The rollup writes a file from a run's columns in one call ({@link #writeFile}). For
+ * everything else — tests, tools — an instance takes {@link EventRow}s one at a time, in the
+ * order given, and writes the file on {@link #close()}.
  *
- * <p>The file is complete only after {@link #close()}; it is created new (an existing
- * file is an error, not overwritten). It is not fsynced: the caller hands the finished
- * file to the ObjectStore, whose put makes it durable and visible atomically. One thread
- * owns a writer.
+ * <p>A file is created new (an existing file is an error, not overwritten) and is not
+ * fsynced: the caller hands the finished file to the ObjectStore, whose put makes it
+ * durable and visible atomically. Its descriptor is released also when writing fails (a
+ * full disk): parquet-mr leaves its stream open then, and a deleted temp file held open
+ * keeps its blocks allocated.
  */
 public final class ParquetEventWriter<E> implements Closeable {
-    static final long ROW_GROUP_SIZE = 64L * 1024 * 1024;
-    static final int PAGE_SIZE = 1024 * 1024;
-    static final int PAGE_ROW_LIMIT = 20_000;
-    static final int DICTIONARY_PAGE_SIZE = 1024 * 1024;
-
     private final Path file;
-    private final StreamTrackingOutputFile output;
-    private final ParquetWriter<EventRow<E>> writer;
+    private final OutputFile target;
+    private final Map<String, String> fileMetadata;
+    private final RecordEncoder<E> encoder;
+    private final EventColumns columns;
     private long rows;
 
-    private ParquetEventWriter(Path file, EventWriteSupport<E> writeSupport, OutputFile target) throws IOException {
+    /** One event as the spool record of a request that carried only it. */
+    private interface RecordEncoder<E> {
+        byte[] encode(EventRow<E> row);
+    }
+
+    private ParquetEventWriter(Path file, Table table, RecordEncoder<E> encoder, OutputFile target, Map<String, String> fileMetadata)
+            throws IOException {
         this.file = requireNonNull(file, "file is null");
-        this.output = new StreamTrackingOutputFile(target);
-        this.writer = new Builder<>(output, writeSupport)
-                .withConf(new PlainParquetConfiguration())
-                .withWriteMode(ParquetFileWriter.Mode.CREATE)
-                .withCodecFactory(new ZstdCodecFactory(ZstdCodecFactory.DEFAULT_LEVEL))
-                .withCompressionCodec(CompressionCodecName.ZSTD)
-                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
-                .withDictionaryEncoding(true)
-                .withDictionaryPageSize(DICTIONARY_PAGE_SIZE)
-                .withRowGroupSize(ROW_GROUP_SIZE)
-                .withPageSize(PAGE_SIZE)
-                .withPageRowCountLimit(PAGE_ROW_LIMIT)
-                .withValidation(false)
-                .build();
+        if (Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toString());
+        }
+        this.target = target;
+        this.fileMetadata = Map.copyOf(fileMetadata);
+        this.encoder = encoder;
+        this.columns = EventColumns.of(table, 0);
+    }
+
+    /**
+     * Writes rows {@code rows[from, to)} of a run's sealed {@code columns} to a new file.
+     *
+     * @param fileMetadata key-value pairs for the footer (who wrote it: {@code gravix.instance}, {@code gravix.run})
+     */
+    static void writeFile(Path file, EventColumns columns, int[] rows, int from, int to, Map<String, String> fileMetadata)
+            throws IOException {
+        write(new LocalOutputFile(file), columns, rows, from, to, fileMetadata);
+    }
+
+    private static void write(OutputFile target, EventColumns columns, int[] rows, int from, int to, Map<String, String> metadata)
+            throws IOException {
+        StreamTrackingOutputFile output = new StreamTrackingOutputFile(target);
+        try {
+            ColumnarParquetWriter.write(columns, rows, from, to, output, metadata, new ZstdCodecFactory(ZstdCodecFactory.DEFAULT_LEVEL));
+        } finally {
+            output.closeStream();
+        }
     }
 
     /** A new {@code request_facts} file at {@code file}, which must not exist. */
@@ -76,7 +87,18 @@ public final class ParquetEventWriter<E> implements Closeable {
 
     /** As {@link #requestFacts(Path)}, with {@code fileMetadata} in the footer's key-value metadata. */
     public static ParquetEventWriter<RequestFact> requestFacts(Path file, Map<String, String> fileMetadata) throws IOException {
-        return new ParquetEventWriter<>(file, EventWriteSupport.requestFacts(fileMetadata), new LocalOutputFile(file));
+        return requestFacts(file, new LocalOutputFile(file), fileMetadata);
+    }
+
+    /** For tests: a writer over any output (one that fails like a full disk, say). */
+    static ParquetEventWriter<RequestFact> requestFacts(Path file, OutputFile target) throws IOException {
+        return requestFacts(file, target, Map.of());
+    }
+
+    private static ParquetEventWriter<RequestFact> requestFacts(Path file, OutputFile target, Map<String, String> fileMetadata)
+            throws IOException {
+        return new ParquetEventWriter<>(file, Table.REQUEST_FACTS, row -> RequestFactRecord.newBuilder().addFacts(row.event())
+                .setSource(row.source()).setIngestedAtMicros(row.ingestedAtMicros()).build().toByteArray(), target, fileMetadata);
     }
 
     /** A new {@code service_events} file at {@code file}, which must not exist. */
@@ -86,20 +108,18 @@ public final class ParquetEventWriter<E> implements Closeable {
 
     /** As {@link #serviceEvents(Path)}, with {@code fileMetadata} in the footer's key-value metadata. */
     public static ParquetEventWriter<ServiceEvent> serviceEvents(Path file, Map<String, String> fileMetadata) throws IOException {
-        return new ParquetEventWriter<>(file, EventWriteSupport.serviceEvents(fileMetadata), new LocalOutputFile(file));
-    }
-
-    /** For tests: a writer over any output (one that fails like a full disk, say). */
-    static ParquetEventWriter<RequestFact> requestFacts(Path file, OutputFile target) throws IOException {
-        return new ParquetEventWriter<>(file, EventWriteSupport.requestFacts(Map.of()), target);
+        return new ParquetEventWriter<>(file, Table.SERVICE_EVENTS, row -> ServiceEventRecord.newBuilder().addEvents(row.event())
+                .setSource(row.source()).setIngestedAtMicros(row.ingestedAtMicros()).build().toByteArray(),
+                new LocalOutputFile(file), fileMetadata);
     }
 
     /** Appends one row. */
     public void write(EventRow<E> row) throws IOException {
+        byte[] record = encoder.encode(row);
         try {
-            writer.write(row);
-        } catch (RuntimeException e) {
-            throw new IOException("cannot write event " + row + " to " + file, e);
+            columns.appendRecord(record, 0, record.length, row.batchId(), EventColumns.KEEP_ALL);
+        } catch (MalformedRecordException e) {
+            throw new IOException("cannot write event " + row + " to " + file + ": " + e.getMessage(), e);
         }
         rows++;
     }
@@ -113,42 +133,12 @@ public final class ParquetEventWriter<E> implements Closeable {
         return file;
     }
 
-    /**
-     * Writes the footer and closes the file. The file descriptor is released also when
-     * writing the footer fails (a full disk): parquet-mr leaves its stream open then, and
-     * a deleted temp file held open keeps its blocks allocated.
-     */
+    /** Writes the file: every row in the order written, then the footer. */
     @Override
     public void close() throws IOException {
-        try {
-            writer.close();
-        } finally {
-            output.closeStream();
-        }
-    }
-
-    private static final class Builder<E> extends ParquetWriter.Builder<EventRow<E>, Builder<E>> {
-        private final EventWriteSupport<E> writeSupport;
-
-        Builder(OutputFile file, EventWriteSupport<E> writeSupport) {
-            super(file);
-            this.writeSupport = writeSupport;
-        }
-
-        @Override
-        protected Builder<E> self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<EventRow<E>> getWriteSupport(ParquetConfiguration conf) {
-            return writeSupport;
-        }
-
-        /** Hadoop's variant, never called: {@link #withConf(ParquetConfiguration)} is always set. */
-        @Override
-        protected WriteSupport<EventRow<E>> getWriteSupport(Configuration conf) {
-            return writeSupport;
-        }
+        columns.seal();
+        int[] order = new int[columns.rows()];
+        Arrays.setAll(order, i -> i);
+        write(target, columns, order, 0, order.length, fileMetadata);
     }
 }

@@ -65,7 +65,7 @@ public final class RollupService implements Managed {
     private final Backoff backoff;
     private final InstanceFence fence;
     private final WorkDisk workDisk;
-    private final List<TableRollup<?>> tables = new ArrayList<>();
+    private final List<TableRollup> tables = new ArrayList<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("rollup"));
     private final ExecutorService writers;
     private volatile long nextDueMillis;
@@ -100,7 +100,7 @@ public final class RollupService implements Managed {
         for (Table table : Table.values()) {
             TableRollup.Context ctx = new TableRollup.Context(index.rollupLedger(), spoolDirectories.apply(table), workDirectory,
                     store, deadLetters, writers, metrics, config, clock, crashPoints, fence, workDisk);
-            tables.add(new TableRollup<>(LakeTable.of(table), ctx));
+            tables.add(new TableRollup(LakeTable.of(table), ctx));
         }
     }
 
@@ -124,7 +124,7 @@ public final class RollupService implements Managed {
         }
         checkLakeIsNotAheadOfIndex();
         boolean resume = false;
-        for (TableRollup<?> table : tables) {
+        for (TableRollup table : tables) {
             table.start();
             resume |= table.hasPendingRun();
         }
@@ -222,7 +222,7 @@ public final class RollupService implements Managed {
         return onRollupThread(() -> {
             BatchRecord batch = index.find(batchId).filter(b -> b.state() == BatchState.SEALED)
                     .orElseThrow(() -> new IllegalArgumentException("no sealed batch " + batchId));
-            TableRollup<?> table = tables.stream().filter(t -> t.name().equals(batch.table())).findFirst().orElseThrow();
+            TableRollup table = tables.stream().filter(t -> t.name().equals(batch.table())).findFirst().orElseThrow();
             Optional<String> entry = table.dropBatch(batch);
             status.retryNow(clock.millis());
             return entry;
@@ -289,7 +289,7 @@ public final class RollupService implements Managed {
         // Only what is sealed now: a table under constant load must not keep the other waiting.
         long maxBatchId = index.rollupLedger().highestBatchId();
         List<RunSummary> runs = new ArrayList<>();
-        for (TableRollup<?> table : tables) {
+        for (TableRollup table : tables) {
             boolean first = true;
             while (!stopping) {
                 Optional<RunSummary> run;
@@ -315,7 +315,7 @@ public final class RollupService implements Managed {
     }
 
     /** Records a failed run (and shrinks it if it ran out of heap); returns what to throw. */
-    private RollupFailure failed(TableRollup<?> table, Throwable e) {
+    private RollupFailure failed(TableRollup table, Throwable e) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }

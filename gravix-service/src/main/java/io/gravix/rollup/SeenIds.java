@@ -2,6 +2,8 @@ package io.gravix.rollup;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gravix.rollup.columns.Slices;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +42,13 @@ final class SeenIds {
     private final long epochMillis;
     private final long cacheBudgetBytes;
     private final ToLongFunction<String> fingerprints;
+    private final BytesFingerprint bytesFingerprints;
     private final LongFunction<Optional<StoredRun>> exactIdsOfRun;
+
+    /** The fingerprint of an id still in spool bytes; the same as of the id as a {@code String}. */
+    interface BytesFingerprint {
+        long of(byte[] buf, int off, int len);
+    }
 
     /** A committed run's kept ids as the durable index holds them. */
     record StoredRun(long committedAtMillis, String[] sortedIds) {}
@@ -60,21 +68,23 @@ final class SeenIds {
      * @param exactIdsOfRun the sorted kept ids of a run from the durable index; empty once pruned
      */
     SeenIds(Duration window, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this(window, DEFAULT_CACHE_BYTES, FingerprintMap::fingerprint, exactIdsOfRun);
+        this(window, DEFAULT_CACHE_BYTES, FingerprintMap::fingerprint, Slices::fingerprint, exactIdsOfRun);
     }
 
     /** @param cacheBudgetBytes the most heap the cache of exact ids may take */
     SeenIds(Duration window, long cacheBudgetBytes, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this(window, cacheBudgetBytes, FingerprintMap::fingerprint, exactIdsOfRun);
+        this(window, cacheBudgetBytes, FingerprintMap::fingerprint, Slices::fingerprint, exactIdsOfRun);
     }
 
     /** With another fingerprint function: tests use a colliding one. */
     SeenIds(Duration window, ToLongFunction<String> fingerprints, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this(window, DEFAULT_CACHE_BYTES, fingerprints, exactIdsOfRun);
+        this(window, DEFAULT_CACHE_BYTES, fingerprints,
+                (buf, off, len) -> fingerprints.applyAsLong(new String(buf, off, len, StandardCharsets.UTF_8)), exactIdsOfRun);
     }
 
-    private SeenIds(Duration window, long cacheBudgetBytes, ToLongFunction<String> fingerprints,
+    private SeenIds(Duration window, long cacheBudgetBytes, ToLongFunction<String> fingerprints, BytesFingerprint bytesFingerprints,
                     LongFunction<Optional<StoredRun>> exactIdsOfRun) {
+        this.bytesFingerprints = bytesFingerprints;
         this.cacheBudgetBytes = cacheBudgetBytes;
         this.epochMillis = Math.max(1, window.toMillis() / 8);
         this.fingerprints = requireNonNull(fingerprints, "fingerprints is null");
@@ -83,15 +93,30 @@ final class SeenIds {
 
     /** Whether a committed run kept {@code id}. */
     boolean contains(String id) {
-        long fingerprint = fingerprints.applyAsLong(id);
+        byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+        return contains(utf8, 0, utf8.length);
+    }
+
+    /** Whether a committed run kept the id whose UTF-8 bytes are {@code buf[off, off+len)}. */
+    boolean contains(byte[] buf, int off, int len) {
+        return contains(fingerprint(buf, off, len), buf, off, len);
+    }
+
+    /** The fingerprint this index files the id under. */
+    long fingerprint(byte[] buf, int off, int len) {
+        return bytesFingerprints.of(buf, off, len);
+    }
+
+    /** As {@link #contains(byte[], int, int)}, with the id's {@link #fingerprint} already known. */
+    boolean contains(long fingerprint, byte[] buf, int off, int len) {
         for (Epoch epoch : epochs.values()) {
             int slot = epoch.fingerprints.get(fingerprint);
             if (slot != FingerprintMap.ABSENT) {
-                if (runKept(epoch.runIds.get(slot), id)) {
+                if (runKept(epoch.runIds.get(slot), buf, off, len)) {
                     return true;
                 }
                 for (long runId : epoch.collisions.getOrDefault(fingerprint, List.of())) {
-                    if (runKept(runId, id)) {
+                    if (runKept(runId, buf, off, len)) {
                         return true;
                     }
                 }
@@ -160,7 +185,7 @@ final class SeenIds {
         return cacheBytes;
     }
 
-    private boolean runKept(long runId, String id) {
+    private boolean runKept(long runId, byte[] buf, int off, int len) {
         CachedRun run = exactCache.get(runId);
         if (run == null) {
             Optional<StoredRun> stored = exactIdsOfRun.apply(runId);
@@ -170,7 +195,7 @@ final class SeenIds {
             run = new CachedRun(stored.get().committedAtMillis(), PackedIds.of(stored.get().sortedIds()));
             cache(runId, run);
         }
-        return run.ids().contains(id);
+        return run.ids().contains(buf, off, len);
     }
 
     /** Caches a run's exact ids, evicting the least recently used runs to stay within the budget. */

@@ -1,18 +1,20 @@
 package io.gravix.rollup;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import io.gravix.rollup.columns.EventColumns;
+import io.gravix.rollup.columns.MalformedRecordException;
 import io.gravix.spool.SpoolFileScanner;
 import io.gravix.spool.SpoolFormatException;
+import io.gravix.spool.Table;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a whole sealed spool file into its frames, all or nothing: a file is either
- * fully readable or {@link Unreadable} with the first problem and its offset — a bad
- * header, a checksum mismatch (a sealed file must end exactly after its last frame) or
- * a payload that is not the table's record.
+ * Reads a whole sealed spool file, all or nothing: a file is either fully readable or
+ * {@link Unreadable} with the first problem and its offset — a bad header, a checksum
+ * mismatch (a sealed file must end exactly after its last frame) or a payload that is not
+ * the table's record. Its frames are checked before any is decoded.
  */
 final class SpoolBatchReader {
     private SpoolBatchReader() {}
@@ -31,7 +33,14 @@ final class SpoolBatchReader {
         }
     }
 
-    static <E> List<LakeTable.Frame<E>> read(LakeTable<E> table, Path file) throws IOException, Unreadable {
+    /** The frames of one checked spool file: payloads as slices of {@code content}. */
+    record Frames(byte[] content, List<long[]> slices) {
+        int size() {
+            return slices.size();
+        }
+    }
+
+    static Frames read(Table table, Path file) throws IOException, Unreadable {
         List<long[]> slices = new ArrayList<>();
         byte[][] content = new byte[1][];
         SpoolFileScanner.Result scan;
@@ -47,17 +56,32 @@ final class SpoolBatchReader {
             throw new Unreadable("checksum mismatch or incomplete frame at offset " + scan.validEnd() + " of a sealed file of "
                     + scan.fileSize() + " bytes (" + scan.frames() + " valid frames before it)", scan.validEnd());
         }
-        if (scan.header().table() != table.table()) {
-            throw new Unreadable("header names table " + scan.header().table() + ", but the file is in the spool of " + table.name(), 0);
+        if (scan.header().table() != table) {
+            throw new Unreadable("header names table " + scan.header().table() + ", but the file is in the spool of "
+                    + table.tableName(), 0);
         }
-        List<LakeTable.Frame<E>> frames = new ArrayList<>(slices.size());
-        for (long[] s : slices) {
+        return new Frames(content[0], slices);
+    }
+
+    /** Receives each frame's count of events after it is appended. */
+    interface FrameListener {
+        void appended(long ingestedAtMicros, int events, int kept);
+    }
+
+    /**
+     * Appends every frame of {@code frames} to {@code columns}. A payload that is not the
+     * table's record makes the whole file unreadable; the caller then drops the run's columns.
+     */
+    static void append(Frames frames, long batchId, EventColumns columns, EventColumns.IdFilter filter, FrameListener listener)
+            throws Unreadable {
+        for (long[] s : frames.slices()) {
+            int before = columns.rows();
             try {
-                frames.add(table.readFrame(content[0], (int) s[1], (int) s[2]));
-            } catch (InvalidProtocolBufferException e) {
-                throw new Unreadable("frame payload is not a " + table.name() + " record: " + e.getMessage(), s[0]);
+                int events = columns.appendRecord(frames.content(), (int) s[1], (int) s[2], batchId, filter);
+                listener.appended(columns.lastRecordIngestedAtMicros(), events, columns.rows() - before);
+            } catch (MalformedRecordException e) {
+                throw new Unreadable("frame payload is not a valid " + columns.schema().getName() + " record: " + e.getMessage(), s[0]);
             }
         }
-        return frames;
     }
 }

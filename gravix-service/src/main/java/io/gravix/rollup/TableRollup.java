@@ -9,6 +9,8 @@ import io.gravix.index.CommittedRun;
 import io.gravix.index.PlannedRun;
 import io.gravix.index.RollupLedger;
 import io.gravix.index.RunIds;
+import io.gravix.rollup.columns.EventColumns;
+import io.gravix.rollup.columns.SortedRun;
 import io.gravix.spool.SpoolDirectories;
 import io.gravix.spool.SpoolFile;
 import io.gravix.store.ObjectStore;
@@ -37,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * Rolls up one table, one run at a time (DESIGN.md §6).
  *
  * <p>A run: (1) is planned in SQLite with the sealed batches it takes, or — after a
- * crash — is the planned run found there; (2) reads its batches whole, moving an
- * unreadable one to the dead-letter queue and out of the run; (3) drops every event
- * whose id this run or a committed run already kept; (4) splits the rest by event hour,
- * sorts each hour ({@link RowOrder}) and cuts it into files of at most the run's
- * {@code maxRowsPerFile} rows, named {@code part-<instance>-<run>-<n>}; (5) records the
+ * crash — is the planned run found there; (2) reads its batches whole into columns
+ * ({@link EventColumns}: no object per event), moving an unreadable one to the
+ * dead-letter queue and out of the run; (3) drops, while decoding, every event whose id
+ * this run or a committed run already kept ({@link RunDedupe}); (4) sorts an index of the
+ * rest by event hour and row order ({@link SortedRun}) and cuts each hour into files of at
+ * most the run's {@code maxRowsPerFile} rows, named {@code part-<instance>-<run>-<n>}; (5) records the
  * keys, claims the run in the lake's instance record, checks for disk room, writes and puts the
  * files; (6) commits the run, its batches and its kept ids in one SQLite transaction;
  * (7) deletes the batches' spool files.
@@ -56,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * nothing refers to the run's files as done; after it, the batches are ROLLED_UP and a
  * spool file left behind by a crash before step 7 is deleted at the next start.
  */
-final class TableRollup<E> {
+final class TableRollup {
     private static final Logger LOG = LoggerFactory.getLogger(TableRollup.class);
     /** An hour is split across writer threads only into files of at least this many rows (~1.5 MB). */
     static final int MIN_ROWS_TO_SPLIT = 100_000;
@@ -66,13 +69,13 @@ final class TableRollup<E> {
                    ExecutorService writers, RollupMetrics metrics, RollupConfig config, Clock clock, CrashPoints crashPoints,
                    InstanceFence fence, WorkDisk workDisk) {}
 
-    private final LakeTable<E> table;
+    private final LakeTable table;
     private final Context ctx;
     private final SeenIds seen;
     /** The run found planned at start (re-executed first), or -1. */
     private long resumedRunId = -1;
 
-    TableRollup(LakeTable<E> table, Context ctx) {
+    TableRollup(LakeTable table, Context ctx) {
         this.table = requireNonNull(table, "table is null");
         this.ctx = requireNonNull(ctx, "ctx is null");
         this.seen = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(), ctx.config().getSeenIdCacheSize().toBytes(),
@@ -169,17 +172,15 @@ final class TableRollup<E> {
 
     private RunSummary execute(PlannedRun plan) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        RunInput<E> input = readAndDedupe(plan);
+        RunInput input = readAndDedupe(plan);
         long read = System.nanoTime();
-        Map<Long, Integer> eventsPerHour = new HashMap<>();
-        input.hours().forEach((hour, rows) -> eventsPerHour.put(hour, rows.size()));
-        List<FileJob<E>> jobs = planFiles(plan, input.hours());
-        input.hours().clear();
+        SortedRun sorted = SortedRun.of(input.columns());
+        List<FileJob> jobs = planFiles(plan, sorted);
         List<String> keys = jobs.stream().map(FileJob::key).toList();
-        long late = lateEvents(plan, eventsPerHour, keys);
-        long sorted = System.nanoTime();
+        long late = lateEvents(plan, eventsPerHour(sorted), keys);
+        long sortedAt = System.nanoTime();
         prepareLake(plan, keys, input.spoolBytes());
-        long bytes = writeAndPut(jobs);
+        long bytes = writeAndPut(jobs, input.columns(), sorted.rows());
         ctx.crashPoints().reached(CrashPoint.ALL_FILES_PUT);
         deleteKeysOfEarlierAttempts(plan, keys);
         long written = System.nanoTime();
@@ -194,56 +195,85 @@ final class TableRollup<E> {
                         + " (read+dedupe {} ms, sort {} ms, write+put {} ms, commit {} ms)",
                 name(), plan.id(), summary.batches(), summary.events(), input.duplicates(), summary.files(), bytes,
                 input.deadLettered().isEmpty() ? "" : ", dead-lettered " + input.deadLettered(), (read - started) / 1_000_000,
-                (sorted - read) / 1_000_000, (written - sorted) / 1_000_000, (done - written) / 1_000_000);
+                (sortedAt - read) / 1_000_000, (written - sortedAt) / 1_000_000, (done - written) / 1_000_000);
         return summary;
     }
 
-    /** What a run read: its new events by hour, their ids, and the spool files they came from. */
-    private record RunInput<E>(Map<Long, List<EventRow<E>>> hours, Set<String> kept, long duplicates, List<Path> spoolFiles,
-                               long spoolBytes, List<String> deadLettered, FreshnessTally freshness) {}
+    /** What a run read: its new events in columns, and the spool files they came from. */
+    private record RunInput(EventColumns columns, long duplicates, List<Path> spoolFiles, long spoolBytes,
+                            List<String> deadLettered, FreshnessTally freshness) {}
+
+    /** A batch of the run whose spool file cannot be rolled up. */
+    private static final class UnreadableBatch extends Exception {
+        final BatchRecord batch;
+        final Path file;
+        final SpoolBatchReader.Unreadable problem;
+
+        UnreadableBatch(BatchRecord batch, Path file, SpoolBatchReader.Unreadable problem) {
+            super(problem.getMessage(), problem, false, false);
+            this.batch = batch;
+            this.file = file;
+            this.problem = problem;
+        }
+    }
 
     /**
-     * Reads every batch of the run (an unreadable one goes to the dead-letter queue and out
-     * of the run) and keeps each event whose id neither this run nor a committed run kept.
+     * Reads every batch of the run into columns, keeping each event whose id neither this
+     * run nor a committed run kept. An unreadable file goes to the dead-letter queue and out
+     * of the run, and the run is read again without it (events of its good frames may
+     * already be in the columns and the dedupe).
      */
-    private RunInput<E> readAndDedupe(PlannedRun plan) throws IOException {
+    private RunInput readAndDedupe(PlannedRun plan) throws IOException {
         List<String> deadLettered = new ArrayList<>();
-        Set<String> kept = new HashSet<>();
-        Map<Long, List<EventRow<E>>> hours = new HashMap<>();
-        List<Path> spoolFiles = new ArrayList<>();
-        long duplicates = 0;
-        long spoolBytes = 0;
-        FreshnessTally freshness = new FreshnessTally();
-        for (BatchRecord batch : ctx.ledger().batchesOf(plan.id())) {
-            Path file = ctx.spoolDirectory().resolve(SpoolFile.sealedName(batch.id()));
-            List<LakeTable.Frame<E>> frames = readOrDeadLetter(batch, file, deadLettered);
-            if (frames == null) {
-                continue;
-            }
-            spoolFiles.add(file);
-            spoolBytes += batch.bytes();
-            for (LakeTable.Frame<E> frame : frames) {
-                int keptOfFrame = 0;
-                for (E event : frame.events()) {
-                    String id = table.eventId(event);
-                    if (!kept.add(id)) {
-                        duplicates++; // already kept by this run
-                        continue;
-                    }
-                    if (seen.contains(id)) {
-                        kept.remove(id); // kept by a committed run: not this run's
-                        duplicates++;
-                        continue;
-                    }
-                    long hour = LakePartition.hourOf(ParquetSchemas.epochMicros(table.timestamp(event)));
-                    hours.computeIfAbsent(hour, h -> new ArrayList<>())
-                            .add(new EventRow<>(event, frame.source(), frame.ingestedAtMicros(), batch.id()));
-                    keptOfFrame++;
-                }
-                freshness.add(frame.ingestedAtMicros(), keptOfFrame);
+        while (true) {
+            try {
+                return readBatches(plan, deadLettered);
+            } catch (UnreadableBatch e) {
+                deadLetter(e.batch, e.file, e.problem, deadLettered);
             }
         }
-        return new RunInput<>(hours, kept, duplicates, spoolFiles, spoolBytes, deadLettered, freshness);
+    }
+
+    private RunInput readBatches(PlannedRun plan, List<String> deadLettered) throws IOException, UnreadableBatch {
+        List<BatchRecord> batches = new ArrayList<>();
+        long fileBytes = 0;
+        long spoolBytes = 0;
+        for (BatchRecord batch : ctx.ledger().batchesOf(plan.id())) {
+            Path file = spoolFile(batch);
+            if (presentOrDeadLettered(batch, file, deadLettered)) {
+                batches.add(batch);
+                fileBytes += Files.size(file);
+                spoolBytes += batch.bytes();
+            }
+        }
+        EventColumns columns = table.newColumns(fileBytes);
+        RunDedupe dedupe = new RunDedupe(seen, (int) Math.min(Integer.MAX_VALUE / 4, fileBytes / 100));
+        FreshnessTally freshness = new FreshnessTally();
+        List<Path> spoolFiles = new ArrayList<>();
+        for (BatchRecord batch : batches) {
+            Path file = spoolFile(batch);
+            try {
+                SpoolBatchReader.append(SpoolBatchReader.read(table.table(), file), batch.id(), columns, dedupe,
+                        (ingestedAtMicros, events, kept) -> freshness.add(ingestedAtMicros, kept));
+            } catch (SpoolBatchReader.Unreadable e) {
+                throw new UnreadableBatch(batch, file, e);
+            }
+            spoolFiles.add(file);
+        }
+        columns.seal();
+        return new RunInput(columns, dedupe.duplicates(), spoolFiles, spoolBytes, deadLettered, freshness);
+    }
+
+    private Path spoolFile(BatchRecord batch) {
+        return ctx.spoolDirectory().resolve(SpoolFile.sealedName(batch.id()));
+    }
+
+    private static Map<Long, Integer> eventsPerHour(SortedRun sorted) {
+        Map<Long, Integer> events = new HashMap<>();
+        for (int h = 0; h < sorted.hourCount(); h++) {
+            events.put(sorted.hour(h), sorted.hourEnd(h) - sorted.hourStart(h));
+        }
+        return events;
     }
 
     /**
@@ -307,9 +337,9 @@ final class TableRollup<E> {
     }
 
     /** Commits the run, its batches and its kept ids in one transaction, and prunes ids past the window; returns the ids. */
-    private String[] commit(PlannedRun plan, RunInput<E> input, int files, long bytes) {
-        String[] ids = input.kept().toArray(new String[0]);
-        input.kept().clear();
+    private String[] commit(PlannedRun plan, RunInput input, int files, long bytes) {
+        String[] ids = new String[input.columns().rows()];
+        Arrays.setAll(ids, input.columns()::eventId);
         Arrays.parallelSort(ids);
         long now = ctx.clock().millis();
         // Remember ids for the window counted from the oldest event still waiting (a retry in a backlog
@@ -337,50 +367,49 @@ final class TableRollup<E> {
         }
     }
 
-    /** The frames of a batch's file, or null when the file is (now) in the dead-letter queue and out of the run. */
-    private List<LakeTable.Frame<E>> readOrDeadLetter(BatchRecord batch, Path file, List<String> deadLettered) throws IOException {
-        if (!Files.exists(file)) {
-            if (ctx.deadLetters().contains(table.table(), file)) {
-                // A crash came between moving it to the queue and recording that.
-                ctx.ledger().deadLetter(batch.id());
-                deadLettered.add(DeadLetterQueue.entryName(table.table(), file));
-                return null;
-            }
-            throw new IOException("spool file " + file + " of planned batch " + batch.id() + " is missing");
+    /**
+     * Whether the batch's spool file is there to read. A file already in the dead-letter
+     * queue (a crash came between moving it there and recording that) is recorded now.
+     */
+    private boolean presentOrDeadLettered(BatchRecord batch, Path file, List<String> deadLettered) throws IOException {
+        if (Files.exists(file)) {
+            return true;
         }
-        try {
-            return SpoolBatchReader.read(table, file);
-        } catch (SpoolBatchReader.Unreadable e) {
-            String entry = ctx.deadLetters().quarantine(table.table(), file, e.getMessage(), e.offset());
+        if (ctx.deadLetters().contains(table.table(), file)) {
             ctx.ledger().deadLetter(batch.id());
-            deadLettered.add(entry);
-            LOG.error("rollup of {}: moved unreadable spool file {} to the dead-letter queue as {}: {} (offset {})",
-                    name(), file, entry, e.getMessage(), e.offset());
-            return null;
+            deadLettered.add(DeadLetterQueue.entryName(table.table(), file));
+            return false;
         }
+        throw new IOException("spool file " + file + " of planned batch " + batch.id() + " is missing");
     }
 
-    /** One output file: a sorted slice of one hour's rows. */
-    private record FileJob<E>(String key, long runId, int number, EventRow<E>[] rows, int from, int to) {}
+    private void deadLetter(BatchRecord batch, Path file, SpoolBatchReader.Unreadable e, List<String> deadLettered)
+            throws IOException {
+        String entry = ctx.deadLetters().quarantine(table.table(), file, e.getMessage(), e.offset());
+        ctx.ledger().deadLetter(batch.id());
+        deadLettered.add(entry);
+        LOG.error("rollup of {}: moved unreadable spool file {} to the dead-letter queue as {}: {} (offset {})",
+                name(), file, entry, e.getMessage(), e.offset());
+    }
+
+    /** One output file: a slice of the run's sorted rows, all of one hour. */
+    private record FileJob(String key, long runId, int number, int from, int to) {}
 
     /**
-     * Sorts each hour and cuts it into files: at most {@code maxRowsPerFile} rows each, and
-     * an hour of at least twice {@link #MIN_ROWS_TO_SPLIT} rows into up to {@code splitFiles}
-     * files (contiguous ranges of the sort order) so the writer threads share it.
+     * Cuts each hour of the sorted run into files: at most {@code maxRowsPerFile} rows each,
+     * and an hour of at least twice {@link #MIN_ROWS_TO_SPLIT} rows into up to
+     * {@code splitFiles} files (contiguous ranges of the sort order) so the writer threads share it.
      */
-    @SuppressWarnings("unchecked")
-    private List<FileJob<E>> planFiles(PlannedRun plan, Map<Long, List<EventRow<E>>> hours) {
-        List<FileJob<E>> jobs = new ArrayList<>();
+    private List<FileJob> planFiles(PlannedRun plan, SortedRun sorted) {
+        List<FileJob> jobs = new ArrayList<>();
         int n = 0;
-        for (long hour : hours.keySet().stream().sorted().toList()) {
-            EventRow<E>[] rows = hours.get(hour).toArray(new EventRow[0]);
-            Arrays.parallelSort(rows, table.order());
-            int files = Math.max(ceilDiv(rows.length, plan.maxRowsPerFile()),
-                    Math.min(plan.splitFiles(), rows.length / MIN_ROWS_TO_SPLIT));
-            int perFile = ceilDiv(rows.length, Math.max(1, files));
-            for (int from = 0; from < rows.length; from += perFile) {
-                String key = LakePartition.key(name(), hour, ctx.fence().instance(), plan.id(), n);
-                jobs.add(new FileJob<>(key, plan.id(), n, rows, from, Math.min(rows.length, from + perFile)));
+        for (int h = 0; h < sorted.hourCount(); h++) {
+            int rows = sorted.hourEnd(h) - sorted.hourStart(h);
+            int files = Math.max(ceilDiv(rows, plan.maxRowsPerFile()), Math.min(plan.splitFiles(), rows / MIN_ROWS_TO_SPLIT));
+            int perFile = ceilDiv(rows, Math.max(1, files));
+            for (int from = sorted.hourStart(h); from < sorted.hourEnd(h); from += perFile) {
+                String key = LakePartition.key(name(), sorted.hour(h), ctx.fence().instance(), plan.id(), n);
+                jobs.add(new FileJob(key, plan.id(), n, from, Math.min(sorted.hourEnd(h), from + perFile)));
                 n++;
             }
         }
@@ -392,12 +421,12 @@ final class TableRollup<E> {
     }
 
     /** Writes and puts every file, {@code writerThreads} at a time; returns the bytes put. */
-    private long writeAndPut(List<FileJob<E>> jobs) throws IOException, InterruptedException {
+    private long writeAndPut(List<FileJob> jobs, EventColumns columns, int[] order) throws IOException, InterruptedException {
         AtomicInteger puts = new AtomicInteger();
         List<Future<Long>> futures = new ArrayList<>(jobs.size());
-        for (FileJob<E> job : jobs) {
+        for (FileJob job : jobs) {
             futures.add(ctx.writers().submit(() -> {
-                long size = writeAndPut(job);
+                long size = writeAndPut(job, columns, order);
                 if (puts.incrementAndGet() == 1 && jobs.size() > 1) {
                     ctx.crashPoints().reached(CrashPoint.FIRST_FILE_PUT);
                 }
@@ -436,18 +465,14 @@ final class TableRollup<E> {
         }
     }
 
-    private long writeAndPut(FileJob<E> job) throws IOException {
+    private long writeAndPut(FileJob job, EventColumns columns, int[] order) throws IOException {
         long start = System.nanoTime();
         // Unique per attempt: a put of an earlier, failed attempt can never pick up this one's file.
         Path temp = ctx.workDirectory().resolve(job.key().replace('/', '_') + "." + UUID.randomUUID());
         // Who wrote the file, for readers of the lake: the key says it too, the footer survives a copy.
         Map<String, String> fileMetadata = Map.of("gravix.instance", ctx.fence().instance(), "gravix.run", Long.toString(job.runId()));
         try {
-            try (ParquetEventWriter<E> writer = table.openWriter(temp, fileMetadata)) {
-                for (int i = job.from(); i < job.to(); i++) {
-                    writer.write(job.rows()[i]);
-                }
-            }
+            ParquetEventWriter.writeFile(temp, columns, order, job.from(), job.to(), fileMetadata);
             long size = Files.size(temp);
             try {
                 ctx.store().put(job.key(), temp);

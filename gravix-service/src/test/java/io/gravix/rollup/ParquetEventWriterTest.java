@@ -68,7 +68,8 @@ class ParquetEventWriterTest {
     void requestFactsReadBackFieldForFieldInRowOrder() throws Exception {
         List<EventRow<RequestFact>> rows = new ArrayList<>(edgeCaseRequestFacts());
         EventFactory factory = new EventFactory("run1", Clock.fixed(T0, ZoneOffset.UTC), 3);
-        for (int i = 0; i < 300; i++) {
+        // more rows than a page (ColumnarParquetWriter.PAGE_ROWS): values gathered for one page must not leak into the next
+        for (int i = 0; i < 45_000; i++) {
             rows.add(new EventRow<>(factory.requestFact(i), "web", micros(T0) + i, 7));
         }
         Collections.shuffle(rows, new java.util.Random(5));

@@ -1,0 +1,511 @@
+package io.gravix.rollup.columns;
+
+import io.gravix.spool.Table;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * The events of one rollup run, decoded straight from their spool records into columns:
+ * primitive arrays per column, strings as slices of one byte arena holding the records,
+ * low-cardinality strings as {@link SliceDictionary} codes. No object per event, so a run
+ * of a million events is a few dozen arrays the GC never has to trace.
+ *
+ * <p>Decoding follows protobuf-java's parser for every field the lake stores (last value
+ * wins for a repeated scalar, a repeated message field merges, a field with an unexpected
+ * wire type is skipped as unknown, a repeated map key keeps its first position and its last
+ * value), so the lake holds what ingest validated. An event the dedupe filter refuses is
+ * taken back before the next one is decoded.
+ *
+ * <p>Not thread-safe while appending; after {@link #seal()} the writers read it from several threads.
+ */
+public abstract sealed class EventColumns permits RequestFactColumns, ServiceEventColumns {
+    /** Whether an event is kept, given its id's bytes; the rollup's dedupe. */
+    public interface IdFilter {
+        boolean keep(byte[] arena, int off, int len);
+    }
+
+    public static final IdFilter KEEP_ALL = (arena, off, len) -> true;
+
+    private static final int RECORD_EVENTS = 1 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int RECORD_SOURCE = 2 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int RECORD_INGESTED_AT = 3 << 3 | WireReader.VARINT;
+    private static final int EVENT_ID = 1 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int TIMESTAMP = 2 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int SERVICE = 3 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int ENVIRONMENT = 4 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int TIMESTAMP_SECONDS = 1 << 3 | WireReader.VARINT;
+    private static final int TIMESTAMP_NANOS = 2 << 3 | WireReader.VARINT;
+    private static final int MAP_KEY = 1 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int MAP_VALUE = 2 << 3 | WireReader.LENGTH_DELIMITED;
+    /** What an empty {@code environment} becomes in the lake; kept at the start of the arena. */
+    private static final byte[] DEFAULT_ENVIRONMENT = "production".getBytes(StandardCharsets.UTF_8);
+    private static final long DEFAULT_ENVIRONMENT_SLICE = DEFAULT_ENVIRONMENT.length;
+
+    /** Spool bytes per event below which the columns have to grow (by half) while a run is read. */
+    private static final int ESTIMATED_MIN_EVENT_BYTES = 100;
+
+    private final MessageType schema;
+    private final int attributesTag;
+    protected byte[] arena;
+    private int arenaSize;
+    protected int rows;
+    protected int capacity;
+
+    // per row
+    protected long[] eventId;
+    protected long[] ts;
+    protected int[] service;
+    protected int[] environment;
+    private int[] frame;
+    /** Row i's attributes are entries attrStart[i] .. attrStart[i + 1]. */
+    private int[] attrStart;
+    // attribute entries
+    private int attrs;
+    private long[] attrKey;
+    private long[] attrValue;
+    // frames (spool records)
+    private int frames;
+    private int[] frameSource = new int[64];
+    private long[] frameIngestedAt = new long[64];
+    private long[] frameBatch = new long[64];
+
+    protected final SliceDictionary services = new SliceDictionary();
+    protected final SliceDictionary environments = new SliceDictionary();
+    private final SliceDictionary sources = new SliceDictionary();
+
+    // the event being decoded
+    private long pendingId;
+    private long pendingService;
+    private long pendingEnvironment;
+    private long seconds;
+    private int nanos;
+    private boolean hasTimestamp;
+
+    // after seal()
+    private Binary[] serviceValues;
+    private Binary[] environmentValues;
+    private Binary[] sourceValues;
+    private int[] serviceRanks;
+
+    EventColumns(MessageType schema, int attributesField, int arenaBytes) {
+        this.schema = schema;
+        this.attributesTag = WireReader.tag(attributesField, WireReader.LENGTH_DELIMITED);
+        this.arena = new byte[Math.max(arenaBytes, 1024) + DEFAULT_ENVIRONMENT.length];
+        System.arraycopy(DEFAULT_ENVIRONMENT, 0, arena, 0, DEFAULT_ENVIRONMENT.length);
+        this.arenaSize = DEFAULT_ENVIRONMENT.length;
+        // Sized for the run's events up front (a request fact takes ~130 spool bytes, a
+        // service event more), so a run does not regrow and copy every array several times.
+        this.capacity = Math.max(1024, arenaBytes / ESTIMATED_MIN_EVENT_BYTES);
+        eventId = new long[capacity];
+        ts = new long[capacity];
+        service = new int[capacity];
+        environment = new int[capacity];
+        frame = new int[capacity];
+        attrStart = new int[capacity + 1];
+        attrKey = new long[capacity];
+        attrValue = new long[capacity];
+    }
+
+    /**
+     * Columns for one run of {@code table}.
+     *
+     * @param arenaBytes the spool bytes the run will append (its files' sizes): the arena is allocated once
+     */
+    public static EventColumns of(Table table, long arenaBytes) {
+        if (arenaBytes > Integer.MAX_VALUE - 1024) {
+            throw new IllegalArgumentException("a run of " + arenaBytes + " spool bytes does not fit one arena (at most 2 GiB)");
+        }
+        return table == Table.REQUEST_FACTS ? new RequestFactColumns((int) arenaBytes) : new ServiceEventColumns((int) arenaBytes);
+    }
+
+    public MessageType schema() {
+        return schema;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    /** The event's timestamp in microseconds since the epoch (UTC). */
+    public long timestampMicros(int row) {
+        return ts[row];
+    }
+
+    public String eventId(int row) {
+        return new String(arena, off(eventId[row]), len(eventId[row]), StandardCharsets.UTF_8);
+    }
+
+    public long ingestedAtMicros(int row) {
+        return frameIngestedAt[frame[row]];
+    }
+
+    public long batchId(int row) {
+        return frameBatch[frame[row]];
+    }
+
+    /** Heap held by the arena and the column arrays, for the run's memory budget. */
+    public long memoryBytes() {
+        return arena.length + (long) capacity * bytesPerRow() + attrKey.length * 16L;
+    }
+
+    /** Bytes of column arrays per row slot. */
+    long bytesPerRow() {
+        return 8 + 8 + 4 + 4 + 4 + 4;
+    }
+
+    /**
+     * Appends the events of one spool record ({@code buf[off, off+len)}, a frame's payload)
+     * that {@code filter} keeps.
+     *
+     * @return the events the record held, kept or not
+     * @throws MalformedRecordException when the bytes are not the table's record, or an event
+     *     lacks what ingest guarantees (a timestamp, a duration)
+     */
+    public int appendRecord(byte[] buf, int off, int len, long batchId, IdFilter filter) {
+        int at = copyIntoArena(buf, off, len);
+        int record = newFrame(batchId);
+        WireReader fields = new WireReader(arena, at, len);
+        while (!fields.atEnd()) {
+            int tag = fields.readTag();
+            if (tag == RECORD_SOURCE) {
+                long source = readSlice(fields);
+                frameSource[record] = sources.codeOf(arena, off(source), len(source));
+            } else if (tag == RECORD_INGESTED_AT) {
+                frameIngestedAt[record] = fields.readVarint64();
+            } else {
+                fields.skipField(tag);
+            }
+        }
+        int events = 0;
+        WireReader reader = new WireReader(arena, at, len);
+        while (!reader.atEnd()) {
+            int tag = reader.readTag();
+            if (tag == RECORD_EVENTS) {
+                int length = reader.readLength();
+                decodeEvent(reader.position(), length, record, filter);
+                reader.skipBytes(length);
+                events++;
+            } else {
+                reader.skipField(tag);
+            }
+        }
+        return events;
+    }
+
+    /** When Gravix accepted the last appended record. */
+    public long lastRecordIngestedAtMicros() {
+        return frameIngestedAt[frames - 1];
+    }
+
+    private int copyIntoArena(byte[] buf, int off, int len) {
+        if (arena.length - arenaSize < len) {
+            long grown = Math.max((long) arena.length * 2, (long) arenaSize + len);
+            if (grown > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("a run's spool records do not fit one arena (at most 2 GiB)");
+            }
+            arena = Arrays.copyOf(arena, (int) grown);
+        }
+        System.arraycopy(buf, off, arena, arenaSize, len);
+        int at = arenaSize;
+        arenaSize += len;
+        return at;
+    }
+
+    private int newFrame(long batchId) {
+        if (frames == frameSource.length) {
+            frameSource = Arrays.copyOf(frameSource, frames * 2);
+            frameIngestedAt = Arrays.copyOf(frameIngestedAt, frames * 2);
+            frameBatch = Arrays.copyOf(frameBatch, frames * 2);
+        }
+        frameSource[frames] = sources.codeOf(arena, 0, 0);
+        frameIngestedAt[frames] = 0;
+        frameBatch[frames] = batchId;
+        return frames++;
+    }
+
+    private void decodeEvent(int off, int len, int record, IdFilter filter) {
+        if (rows == capacity) {
+            grow(capacity + (capacity >> 1));
+        }
+        int row = rows;
+        pendingId = 0;
+        pendingService = 0;
+        pendingEnvironment = 0;
+        seconds = 0;
+        nanos = 0;
+        hasTimestamp = false;
+        attrStart[row] = attrs;
+        startRow(row);
+        WireReader r = new WireReader(arena, off, len);
+        while (!r.atEnd()) {
+            int tag = r.readTag();
+            if (tag == EVENT_ID) {
+                pendingId = readSlice(r);
+            } else if (tag == TIMESTAMP) {
+                readTimestamp(r);
+            } else if (tag == SERVICE) {
+                pendingService = readSlice(r);
+            } else if (tag == ENVIRONMENT) {
+                pendingEnvironment = readSlice(r);
+            } else if (tag == attributesTag) {
+                readAttribute(r, row);
+            } else if (!readTableField(tag, r, row)) {
+                r.skipField(tag);
+            }
+        }
+        if (!hasTimestamp) {
+            throw new MalformedRecordException("event " + slice(pendingId) + " has no timestamp");
+        }
+        finishRow(row, pendingId);
+        if (!filter.keep(arena, off(pendingId), len(pendingId))) {
+            attrs = attrStart[row];
+            return;
+        }
+        eventId[row] = pendingId;
+        ts[row] = micros(seconds, nanos, pendingId);
+        service[row] = services.codeOf(arena, off(pendingService), len(pendingService));
+        long env = len(pendingEnvironment) == 0 ? DEFAULT_ENVIRONMENT_SLICE : pendingEnvironment;
+        environment[row] = environments.codeOf(arena, off(env), len(env));
+        frame[row] = record;
+        rows++;
+        attrStart[rows] = attrs;
+    }
+
+    /** Clears the table's own fields of a new row (the arrays may hold a refused event's values). */
+    abstract void startRow(int row);
+
+    /** Reads a field of the table's own; false when {@code tag} is not one (it is then skipped as unknown). */
+    abstract boolean readTableField(int tag, WireReader r, int row);
+
+    /** Checks the table's required fields and stores its dictionary codes, before the filter sees the event. */
+    abstract void finishRow(int row, long eventId);
+
+    /** Grows every per-row array of the table to {@code newCapacity}. */
+    abstract void growTable(int newCapacity);
+
+    private void grow(int newCapacity) {
+        eventId = Arrays.copyOf(eventId, newCapacity);
+        ts = Arrays.copyOf(ts, newCapacity);
+        service = Arrays.copyOf(service, newCapacity);
+        environment = Arrays.copyOf(environment, newCapacity);
+        frame = Arrays.copyOf(frame, newCapacity);
+        attrStart = Arrays.copyOf(attrStart, newCapacity + 1);
+        growTable(newCapacity);
+        capacity = newCapacity;
+    }
+
+    /** A length-delimited field's bytes as a slice of the arena: offset in the high, length in the low 32 bits. */
+    static long readSlice(WireReader r) {
+        int length = r.readLength();
+        long slice = (long) r.position() << 32 | length;
+        r.skipBytes(length);
+        return slice;
+    }
+
+    static int off(long slice) {
+        return (int) (slice >>> 32);
+    }
+
+    static int len(long slice) {
+        return (int) slice;
+    }
+
+    String slice(long slice) {
+        return new String(arena, off(slice), len(slice), StandardCharsets.UTF_8);
+    }
+
+    /** A {@code google.protobuf.Timestamp}; a second occurrence merges into the first, as protobuf does. */
+    private void readTimestamp(WireReader outer) {
+        int length = outer.readLength();
+        WireReader r = new WireReader(arena, outer.position(), length);
+        outer.skipBytes(length);
+        hasTimestamp = true;
+        while (!r.atEnd()) {
+            int tag = r.readTag();
+            if (tag == TIMESTAMP_SECONDS) {
+                seconds = r.readVarint64();
+            } else if (tag == TIMESTAMP_NANOS) {
+                nanos = r.readVarint32();
+            } else {
+                r.skipField(tag);
+            }
+        }
+    }
+
+    private static long micros(long seconds, int nanos, long id) {
+        try {
+            return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), nanos / 1_000);
+        } catch (ArithmeticException e) {
+            throw new MalformedRecordException("timestamp " + seconds + "s out of range");
+        }
+    }
+
+    /** One map entry: a key seen before in this event keeps its place and takes the new value. */
+    private void readAttribute(WireReader outer, int row) {
+        int length = outer.readLength();
+        WireReader r = new WireReader(arena, outer.position(), length);
+        outer.skipBytes(length);
+        long key = 0;
+        long value = 0;
+        while (!r.atEnd()) {
+            int tag = r.readTag();
+            if (tag == MAP_KEY) {
+                key = readSlice(r);
+            } else if (tag == MAP_VALUE) {
+                value = readSlice(r);
+            } else {
+                r.skipField(tag);
+            }
+        }
+        for (int i = attrStart[row]; i < attrs; i++) {
+            if (Arrays.equals(arena, off(attrKey[i]), off(attrKey[i]) + len(attrKey[i]), arena, off(key), off(key) + len(key))) {
+                attrValue[i] = value;
+                return;
+            }
+        }
+        if (attrs == attrKey.length) {
+            attrKey = Arrays.copyOf(attrKey, attrs + (attrs >> 1) + 16);
+            attrValue = Arrays.copyOf(attrValue, attrs + (attrs >> 1) + 16);
+        }
+        attrKey[attrs] = key;
+        attrValue[attrs] = value;
+        attrs++;
+    }
+
+    /** Ends appending: dictionaries become the values the writers hand to Parquet. */
+    public void seal() {
+        serviceValues = services.binaries(arena);
+        environmentValues = environments.binaries(arena);
+        sourceValues = sources.binaries(arena);
+        serviceRanks = services.ranks(arena);
+        sealTable();
+    }
+
+    abstract void sealTable();
+
+    byte[] arena() {
+        return arena;
+    }
+
+    int serviceRank(int row) {
+        return serviceRanks[service[row]];
+    }
+
+    /** The rank of the table's second sort key after service (route), or 0 when it has none. */
+    abstract int secondaryRank(int row);
+
+    /** Writes leaf column {@code column} of the schema for {@code rows[from, to)}, gathering them through {@code s}. */
+    abstract void writeColumn(int column, ColumnWriter w, int[] rows, int from, int to, PageScratch s);
+
+    // Column writers shared by both tables. Levels: a REQUIRED leaf is (0, 0); an OPTIONAL one
+    // is defined at 1; the map's leaves are repeated (first entry r=0, next r=1; empty map: null at d=0).
+
+    void writeEventId(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        s.writeSlices(w, s.gatherSlices(arena, eventId, rows, from, to), false);
+    }
+
+    void writeTimestamps(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        writeLongs(w, ts, rows, from, to, s);
+    }
+
+    void writeService(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        writeCodes(w, service, serviceValues, rows, from, to, s);
+    }
+
+    void writeEnvironment(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        writeCodes(w, environment, environmentValues, rows, from, to, s);
+    }
+
+    void writeSource(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        int n = gather(frame, rows, from, to, s.ints);
+        for (int i = 0; i < n; i++) {
+            w.write(sourceValues[frameSource[s.ints[i]]], 0, 0);
+        }
+    }
+
+    void writeIngestedAt(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        int n = gather(frame, rows, from, to, s.ints);
+        for (int i = 0; i < n; i++) {
+            w.write(frameIngestedAt[s.ints[i]], 0, 0);
+        }
+    }
+
+    void writeBatchId(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        int n = gather(frame, rows, from, to, s.ints);
+        for (int i = 0; i < n; i++) {
+            w.write(frameBatch[s.ints[i]], 0, 0);
+        }
+    }
+
+    void writeAttributeKeys(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        writeEntries(w, s.gatherEntries(arena, attrStart, attrKey, rows, from, to), s);
+    }
+
+    void writeAttributeValues(ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        writeEntries(w, s.gatherEntries(arena, attrStart, attrValue, rows, from, to), s);
+    }
+
+    private static void writeEntries(ColumnWriter w, int items, PageScratch s) {
+        for (int i = 0; i < items; i++) {
+            if (s.length(i) < 0) {
+                w.writeNull(0, 0);
+            } else {
+                w.write(s.binary(i), s.repetition(i), 1);
+            }
+        }
+    }
+
+    final void writeRequired(ColumnWriter w, long[] slices, int[] rows, int from, int to, PageScratch s) {
+        s.writeSlices(w, s.gatherSlices(arena, slices, rows, from, to), false);
+    }
+
+    /** An OPTIONAL string: empty (proto3 cannot tell it from "not sent") is null. */
+    final void writeOptional(ColumnWriter w, long[] slices, int[] rows, int from, int to, PageScratch s) {
+        s.writeSlices(w, s.gatherSlices(arena, slices, rows, from, to), true);
+    }
+
+    static void writeCodes(ColumnWriter w, int[] codes, Binary[] values, int[] rows, int from, int to, PageScratch s) {
+        int n = gather(codes, rows, from, to, s.ints);
+        for (int i = 0; i < n; i++) {
+            w.write(values[s.ints[i]], 0, 0);
+        }
+    }
+
+    static void writeInts(ColumnWriter w, int[] values, int[] rows, int from, int to, PageScratch s) {
+        int n = gather(values, rows, from, to, s.ints);
+        for (int i = 0; i < n; i++) {
+            w.write(s.ints[i], 0, 0);
+        }
+    }
+
+    static void writeLongs(ColumnWriter w, long[] values, int[] rows, int from, int to, PageScratch s) {
+        int n = to - from;
+        for (int i = 0; i < n; i++) {
+            s.longs[i] = values[rows[from + i]];
+        }
+        for (int i = 0; i < n; i++) {
+            w.write(s.longs[i], 0, 0);
+        }
+    }
+
+    static void writeDoubles(ColumnWriter w, double[] values, int[] rows, int from, int to, PageScratch s) {
+        int n = to - from;
+        for (int i = 0; i < n; i++) {
+            s.doubles[i] = values[rows[from + i]];
+        }
+        for (int i = 0; i < n; i++) {
+            w.write(s.doubles[i], 0, 0);
+        }
+    }
+
+    private static int gather(int[] values, int[] rows, int from, int to, int[] into) {
+        int n = to - from;
+        for (int i = 0; i < n; i++) {
+            into[i] = values[rows[from + i]];
+        }
+        return n;
+    }
+}

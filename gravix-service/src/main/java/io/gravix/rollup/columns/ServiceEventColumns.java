@@ -1,0 +1,112 @@
+package io.gravix.rollup.columns;
+
+import io.gravix.api.v1.ServiceEvent;
+import io.gravix.rollup.ParquetSchemas;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.io.api.Binary;
+
+/** The {@code service_events} columns of a run ({@code gravix.v1.ServiceEvent}, {@link ParquetSchemas#SERVICE_EVENTS}). */
+final class ServiceEventColumns extends EventColumns {
+    private static final int KIND = 5 << 3 | WireReader.VARINT;
+    private static final int VERSION = 6 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int ACTOR = 7 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int MESSAGE = 8 << 3 | WireReader.LENGTH_DELIMITED;
+    private static final int ATTRIBUTES_FIELD = 9;
+    /** Enum values are written as their names; index = the enum's number. */
+    private static final Binary[] KIND_NAMES = kindNames();
+
+    private int[] kind;
+    private long[] version;
+    private long[] actor;
+    private long[] message;
+
+    ServiceEventColumns(int arenaBytes) {
+        super(ParquetSchemas.SERVICE_EVENTS, ATTRIBUTES_FIELD, arenaBytes);
+        growTable(capacity);
+    }
+
+    private static Binary[] kindNames() {
+        ServiceEvent.Kind[] kinds = ServiceEvent.Kind.values();
+        Binary[] names = new Binary[kinds.length];
+        for (ServiceEvent.Kind k : kinds) {
+            if (k != ServiceEvent.Kind.UNRECOGNIZED) {
+                names[k.getNumber()] = Binary.fromConstantByteArray(k.name().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return names;
+    }
+
+    @Override
+    void growTable(int n) {
+        kind = kind == null ? new int[n] : Arrays.copyOf(kind, n);
+        version = version == null ? new long[n] : Arrays.copyOf(version, n);
+        actor = actor == null ? new long[n] : Arrays.copyOf(actor, n);
+        message = message == null ? new long[n] : Arrays.copyOf(message, n);
+    }
+
+    @Override
+    long bytesPerRow() {
+        return super.bytesPerRow() + 4 + 8 + 8 + 8;
+    }
+
+    @Override
+    void startRow(int row) {
+        kind[row] = 0;
+        version[row] = 0;
+        actor[row] = 0;
+        message[row] = 0;
+    }
+
+    @Override
+    boolean readTableField(int tag, WireReader r, int row) {
+        switch (tag) {
+            case KIND -> kind[row] = r.readVarint32();
+            case VERSION -> version[row] = readSlice(r);
+            case ACTOR -> actor[row] = readSlice(r);
+            case MESSAGE -> message[row] = readSlice(r);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    void finishRow(int row, long eventId) {
+        int k = kind[row];
+        if (k < 0 || k >= KIND_NAMES.length || KIND_NAMES[k] == null) {
+            // ingest validation (defined_only) refuses numbers this build does not know
+            throw new MalformedRecordException("service event " + slice(eventId) + " has unknown kind " + k);
+        }
+    }
+
+    @Override
+    void sealTable() {}
+
+    @Override
+    int secondaryRank(int row) {
+        return 0;
+    }
+
+    @Override
+    void writeColumn(int column, ColumnWriter w, int[] rows, int from, int to, PageScratch s) {
+        switch (column) {
+            case 0 -> writeEventId(w, rows, from, to, s);
+            case 1 -> writeTimestamps(w, rows, from, to, s);
+            case 2 -> writeService(w, rows, from, to, s);
+            case 3 -> writeEnvironment(w, rows, from, to, s);
+            case 4 -> writeCodes(w, kind, KIND_NAMES, rows, from, to, s);
+            case 5 -> writeOptional(w, version, rows, from, to, s);
+            case 6 -> writeOptional(w, actor, rows, from, to, s);
+            case 7 -> writeOptional(w, message, rows, from, to, s);
+            case 8 -> writeAttributeKeys(w, rows, from, to, s);
+            case 9 -> writeAttributeValues(w, rows, from, to, s);
+            case 10 -> writeSource(w, rows, from, to, s);
+            case 11 -> writeIngestedAt(w, rows, from, to, s);
+            case 12 -> writeBatchId(w, rows, from, to, s);
+            default -> throw new IllegalArgumentException("service_events has no leaf column " + column);
+        }
+    }
+}
