@@ -2,6 +2,7 @@ package io.gravix.bench;
 
 import io.gravix.api.spool.v1.RequestFactRecord;
 import io.gravix.api.v1.RequestFact;
+import io.gravix.bench.compare.CompareDataset;
 import io.gravix.dlq.DeadLetterQueue;
 import io.gravix.index.BatchIndex;
 import io.gravix.loadgen.EventFactory;
@@ -28,32 +29,51 @@ import java.util.concurrent.TimeUnit;
  * requests of 500, timestamped now), seals it, then times the rollup from its start until
  * everything is in the local store as Parquet. Prints events/s and Parquet bytes per event.
  *
- * <p>{@code java -cp bench/target/benchmarks.jar io.gravix.bench.RollupThroughput [events] [writerThreads] [maxRunMiB] [dir]}
+ * <p>{@code java -cp bench/target/benchmarks.jar io.gravix.bench.RollupThroughput [--seed S --base MILLIS] [events] [writerThreads] [maxRunMiB] [dir]}
+ *
+ * <p>With {@code --seed} the measured pass rolls up {@code bench/compare.sh}'s shared dataset
+ * ({@link CompareDataset}: timestamps over three hours before {@code --base}, 5 % of requests
+ * sent twice) instead of events timestamped now, and a last line {@code RESULT key=value ...}
+ * gives the figures to the script.
  */
 public final class RollupThroughput {
     public static void main(String[] args) throws Exception {
+        CompareDataset dataset = null;
+        if (args.length >= 4 && args[0].equals("--seed") && args[2].equals("--base")) {
+            long seed = Long.parseLong(args[1]);
+            long base = Long.parseLong(args[3]);
+            args = java.util.Arrays.copyOfRange(args, 4, args.length);
+            dataset = new CompareDataset("roll", seed, base, args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000);
+        }
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int writerThreads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int maxRunMiB = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         Path dir = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("gravix-rollup-bench");
         // A server rolls up for days: measure warmed-up code, not the JIT compiling it.
-        Result warmup = measure(Files.createTempDirectory(dir, "warmup"), 400_000, writerThreads, maxRunMiB);
+        // -DwarmupEvents=N: a shorter warm-up for bench/compare.sh --smoke
+        Result warmup = measure(Files.createTempDirectory(dir, "warmup"), Integer.getInteger("warmupEvents", 400_000), writerThreads, maxRunMiB, null);
         System.out.printf("warm-up: %,d events in %.2f s%n", warmup.events, warmup.seconds);
-        Result r = measure(Files.createTempDirectory(dir, "measured"), events, writerThreads, maxRunMiB);
+        Result r = measure(Files.createTempDirectory(dir, "measured"), events, writerThreads, maxRunMiB, dataset);
         System.out.printf("rollup of %,d request facts (%,d spool bytes, %.1f B/event), writerThreads=%d, maxRunBytes=%d MiB:%n",
                 events, r.spoolBytes, r.spoolBytes / (double) events, writerThreads, maxRunMiB);
         System.out.printf("  %.2f s, %,.0f events/s; %d files, %,d Parquet bytes = %.2f B/event%n",
                 r.seconds, events / r.seconds, r.files, r.parquetBytes, r.parquetBytes / (double) events);
+        if (dataset != null) {
+            System.out.printf("RESULT events_per_s=%.0f seconds=%.2f sent=%d rows=%.0f duplicates=%.0f files=%d parquet_bytes=%d bytes_per_event=%.2f%n",
+                    r.sent / r.seconds, r.seconds, r.sent, r.rows, r.duplicates, r.files, r.parquetBytes, r.parquetBytes / r.rows);
+        }
     }
 
-    private record Result(int events, long spoolBytes, double seconds, int files, long parquetBytes) {}
+    /** {@code sent}: events in the spool, duplicates included; {@code rows}: events written to the lake. */
+    private record Result(int events, long sent, long spoolBytes, double seconds, int files, long parquetBytes, double rows, double duplicates) {}
 
-    private static Result measure(Path dir, int events, int writerThreads, int maxRunMiB) throws Exception {
+    private static Result measure(Path dir, int events, int writerThreads, int maxRunMiB, CompareDataset dataset) throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
         try (BatchIndex index = BatchIndex.open(dir.resolve("index.db"))) {
             Spool spool = new Spool(dir.resolve("spool"), index, new SpoolConfig(), Clock.systemUTC(), registry);
             spool.start();
-            long spoolBytes = fill(spool, events);
+            long[] sent = {events};
+            long spoolBytes = dataset == null ? fill(spool, events) : fill(spool, dataset, events, sent);
             spool.sealAll().get(1, TimeUnit.MINUTES);
 
             RollupConfig config = new RollupConfig();
@@ -71,7 +91,8 @@ public final class RollupThroughput {
             rollup.stop();
             spool.stop();
             List<ObjectInfo> files = store.list("request_facts/");
-            return new Result(events, spoolBytes, seconds, files.size(), files.stream().mapToLong(ObjectInfo::size).sum());
+            return new Result(events, sent[0], spoolBytes, seconds, files.size(), files.stream().mapToLong(ObjectInfo::size).sum(),
+                    counter(registry, "rollup_events"), counter(registry, "rollup_duplicates"));
         }
     }
 
@@ -96,5 +117,43 @@ public final class RollupThroughput {
         }
         CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get(1, TimeUnit.MINUTES);
         return bytes;
+    }
+
+    /** The shared dataset in its send order: requests of 500, 5 % of them sent twice. */
+    private static long fill(Spool spool, CompareDataset dataset, int events, long[] sent) throws Exception {
+        long ingestedAt = System.currentTimeMillis() * 1000;
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        long bytes = 0;
+        long requests = CompareDataset.positions((events + 499) / 500);
+        sent[0] = 0;
+        for (long p = 0; p < requests; p++) {
+            long request = CompareDataset.sentOrder(p);
+            int count = (int) Math.min(500, events - request * 500);
+            RequestFactRecord.Builder record = RequestFactRecord.newBuilder().setSource("bench").setIngestedAtMicros(ingestedAt);
+            record.addAllFacts(java.util.Arrays.asList(dataset.facts(request * 500, count)));
+            byte[] frame = SpoolFile.encodeFrame(record.build().toByteArray());
+            bytes += frame.length;
+            sent[0] += count;
+            pending.add(spool.append(Table.REQUEST_FACTS, frame, count));
+            if (pending.size() >= 64) {
+                CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get(1, TimeUnit.MINUTES);
+                pending.clear();
+            }
+        }
+        CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get(1, TimeUnit.MINUTES);
+        return bytes;
+    }
+
+    private static double counter(PrometheusRegistry registry, String name) {
+        double sum = 0;
+        for (io.prometheus.metrics.model.snapshots.MetricSnapshot m : registry.scrape()) {
+            String n = m.getMetadata().getName();
+            if ((n.equals(name) || n.equals(name + "_total")) && m instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot c) {
+                for (io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot d : c.getDataPoints()) {
+                    sum += d.getValue();
+                }
+            }
+        }
+        return sum;
     }
 }
