@@ -16,16 +16,20 @@ final class EventIdList {
 
     /** Encodes {@code sortedIds}, which must be sorted ({@link String#compareTo}). */
     static byte[] encode(String[] sortedIds) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(sortedIds.length * 24 + 16);
-        for (String id : sortedIds) {
-            byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-            int n = utf8.length;
+        return encode(PackedIds.of(sortedIds));
+    }
+
+    /** Encodes packed ids, which must be sorted. */
+    static byte[] encode(PackedIds ids) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(ids.data().length + ids.size() + 16);
+        for (int i = 0; i < ids.size(); i++) {
+            int n = ids.start(i + 1) - ids.start(i);
             while ((n & ~0x7f) != 0) {
                 out.write((n & 0x7f) | 0x80);
                 n >>>= 7;
             }
             out.write(n);
-            out.write(utf8, 0, utf8.length);
+            out.write(ids.data(), ids.start(i), ids.start(i + 1) - ids.start(i));
         }
         byte[] raw = out.toByteArray();
         byte[] compressed = Zstd.compress(raw, 3);

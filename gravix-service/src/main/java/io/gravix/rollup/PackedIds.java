@@ -1,5 +1,6 @@
 package io.gravix.rollup;
 
+import io.gravix.rollup.columns.EventColumns;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -37,6 +38,38 @@ final class PackedIds {
         }
         starts[sortedIds.length] = at;
         return new PackedIds(Arrays.copyOf(data, at), starts);
+    }
+
+    /**
+     * The ids of every row of a run's {@code columns}, sorted by their UTF-8 bytes, packed
+     * straight from the columns (no {@code String} per id).
+     */
+    static PackedIds sortedFrom(EventColumns columns) {
+        Integer[] rows = new Integer[columns.rows()];
+        Arrays.setAll(rows, i -> i);
+        Arrays.parallelSort(rows, columns::compareEventIds);
+        int total = 0;
+        for (int row = 0; row < rows.length; row++) {
+            total += columns.eventIdLength(row);
+        }
+        byte[] data = new byte[total];
+        int[] starts = new int[rows.length + 1];
+        int at = 0;
+        for (int i = 0; i < rows.length; i++) {
+            starts[i] = at;
+            at = columns.copyEventId(rows[i], data, at);
+        }
+        starts[rows.length] = at;
+        return new PackedIds(data, starts);
+    }
+
+    /** Id {@code i}'s bytes are {@link #data()}[start(i), start(i + 1)). */
+    int start(int i) {
+        return starts[i];
+    }
+
+    byte[] data() {
+        return data;
     }
 
     boolean contains(String id) {

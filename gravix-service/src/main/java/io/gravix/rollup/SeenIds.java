@@ -127,17 +127,23 @@ final class SeenIds {
 
     /** Remembers the ids a run kept, once its commit is durable. */
     void add(long runId, long committedAtMillis, String[] sortedIds) {
+        add(runId, committedAtMillis, PackedIds.of(sortedIds));
+    }
+
+    /** As {@link #add(long, long, String[])}, with the ids already packed. */
+    void add(long runId, long committedAtMillis, PackedIds ids) {
         Epoch epoch = epochs.computeIfAbsent(Math.floorDiv(committedAtMillis, epochMillis), e -> new Epoch());
         int slot = epoch.runIds.size();
         epoch.runIds.add(runId);
-        for (String id : sortedIds) {
-            long fingerprint = fingerprints.applyAsLong(id);
+        byte[] data = ids.data();
+        for (int i = 0; i < ids.size(); i++) {
+            long fingerprint = bytesFingerprints.of(data, ids.start(i), ids.start(i + 1) - ids.start(i));
             if (epoch.fingerprints.putIfAbsent(fingerprint, slot) != slot) {
                 // Another id with the same fingerprint is already in this epoch: keep both runs.
                 epoch.collisions.computeIfAbsent(fingerprint, f -> new ArrayList<>(1)).add(runId);
             }
         }
-        cache(runId, new CachedRun(committedAtMillis, PackedIds.of(sortedIds)));
+        cache(runId, new CachedRun(committedAtMillis, ids));
     }
 
     /**

@@ -71,16 +71,29 @@ final class TableRollup {
 
     private final LakeTable table;
     private final Context ctx;
-    private final SeenIds seen;
+    private SeenIds seen;
+    /**
+     * A run committed in SQLite but its ids did not reach {@link #seen} (the update failed,
+     * say out of heap): the in-memory index must be rebuilt before another run reads.
+     */
+    private boolean seenBehindIndex;
     /** The run found planned at start (re-executed first), or -1. */
     private long resumedRunId = -1;
 
     TableRollup(LakeTable table, Context ctx) {
         this.table = requireNonNull(table, "table is null");
         this.ctx = requireNonNull(ctx, "ctx is null");
-        this.seen = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(), ctx.config().getSeenIdCacheSize().toBytes(),
+    }
+
+    /** The seen-id index of this table as SQLite holds it. */
+    private SeenIds loadSeenIds() {
+        SeenIds index = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(), ctx.config().getSeenIdCacheSize().toBytes(),
                 runId -> ctx.ledger().runIds(runId)
                         .map(r -> new SeenIds.StoredRun(r.committedAtMillis(), EventIdList.decode(r.blob()))));
+        for (RunIds r : ctx.ledger().runIds(name())) {
+            index.add(r.runId(), r.committedAtMillis(), EventIdList.decode(r.blob()));
+        }
+        return index;
     }
 
     String name() {
@@ -89,9 +102,7 @@ final class TableRollup {
 
     /** Start-up: loads the seen-id index and deletes spool files a crash left behind after their run committed. */
     void start() throws IOException {
-        for (RunIds r : ctx.ledger().runIds(name())) {
-            seen.add(r.runId(), r.committedAtMillis(), EventIdList.decode(r.blob()));
-        }
+        seen = loadSeenIds();
         resumedRunId = ctx.ledger().pendingRun(name()).map(PlannedRun::id).orElse(-1L);
         deleteRolledUpSpoolFiles();
         ctx.metrics().seenIdsMemory.labelValues(name()).set(seen.memoryBytes());
@@ -127,6 +138,11 @@ final class TableRollup {
 
     /** Runs the pending run, or plans and runs the next one; empty when no sealed batch waits. */
     Optional<RunSummary> runOnce(long maxBatchId, long maxRunBytes) throws IOException, InterruptedException {
+        if (seenBehindIndex) {
+            seen = loadSeenIds();
+            seenBehindIndex = false;
+            LOG.warn("rollup of {}: seen-id index rebuilt from SQLite after a run's ids failed to reach it", name());
+        }
         Optional<PlannedRun> pending = ctx.ledger().pendingRun(name());
         PlannedRun plan;
         if (pending.isPresent()) {
@@ -185,10 +201,10 @@ final class TableRollup {
         deleteKeysOfEarlierAttempts(plan, keys);
         long written = System.nanoTime();
 
-        String[] ids = commit(plan, input, jobs.size(), bytes);
+        int kept = commit(plan, input, jobs.size(), bytes);
         ctx.metrics().committed(name(), plan.id(), ctx.clock().millis(), input.freshness(), late, input.duplicates(), jobs.size(), bytes);
         deleteSpoolFiles(input.spoolFiles());
-        RunSummary summary = new RunSummary(plan.id(), name(), input.spoolFiles().size(), ids.length, input.duplicates(), bytes,
+        RunSummary summary = new RunSummary(plan.id(), name(), input.spoolFiles().size(), kept, input.duplicates(), bytes,
                 keys, input.deadLettered());
         long done = System.nanoTime();
         LOG.info("rollup of {}: run {} committed: {} batches, {} events, {} duplicates dropped, {} files, {} bytes{}"
@@ -337,26 +353,27 @@ final class TableRollup {
         return late;
     }
 
-    /** Commits the run, its batches and its kept ids in one transaction, and prunes ids past the window; returns the ids. */
-    private String[] commit(PlannedRun plan, RunInput input, int files, long bytes) {
-        String[] ids = new String[input.columns().rows()];
-        Arrays.setAll(ids, input.columns()::eventId);
-        Arrays.parallelSort(ids);
+    /** Commits the run, its batches and its kept ids in one transaction, and prunes ids past the window; returns how many ids. */
+    private int commit(PlannedRun plan, RunInput input, int files, long bytes) {
+        PackedIds ids = PackedIds.sortedFrom(input.columns());
         long now = ctx.clock().millis();
         // Remember ids for the window counted from the oldest event still waiting (a retry in a backlog
         // accepted within the window of its first copy must still be dropped), never from later than now.
         long pruneBefore = Math.min(now, ctx.ledger().oldestWaitingBatchCreatedAt(name(), plan.id()))
                 - ctx.config().getDedupeWindow().toMilliseconds();
-        ctx.ledger().commitRun(new CommittedRun(plan.id(), now, input.spoolFiles().size(), ids.length, input.duplicates(), files,
-                bytes, EventIdList.encode(ids), ids.length), name(), pruneBefore);
+        ctx.ledger().commitRun(new CommittedRun(plan.id(), now, input.spoolFiles().size(), ids.size(), input.duplicates(), files,
+                bytes, EventIdList.encode(ids), ids.size()), name(), pruneBefore);
+        // Durable now; until the ids are in memory too, no other run may dedupe against it.
+        seenBehindIndex = true;
+        ctx.crashPoints().reached(CrashPoint.COMMITTED);
         seen.add(plan.id(), now, ids);
         seen.prune(pruneBefore);
+        seenBehindIndex = false;
         ctx.metrics().seenIdsMemory.labelValues(name()).set(seen.memoryBytes());
         ctx.metrics().seenIds.labelValues(name()).set(seen.size());
-        ctx.metrics().events.labelValues(name()).inc(ids.length);
+        ctx.metrics().events.labelValues(name()).inc(ids.size());
         ctx.metrics().duplicates.labelValues(name()).inc(input.duplicates());
-        ctx.crashPoints().reached(CrashPoint.COMMITTED);
-        return ids;
+        return ids.size();
     }
 
     private void deleteSpoolFiles(List<Path> files) throws IOException {

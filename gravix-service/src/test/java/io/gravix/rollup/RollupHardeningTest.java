@@ -206,6 +206,25 @@ class RollupHardeningTest {
         assertThat(lakeFiles()).hasSize(4);
     }
 
+    @Test
+    void aRunWhoseIdsFailToReachTheInMemoryIndexAfterItsCommitStillDropsTheirRetries() throws Exception {
+        Path data = dir.resolve("a");
+        try (RollupHarness h = harness(data, RollupHarness.quietConfig(1000), CrashPoints.outOfMemoryOnceAt(CrashPoint.COMMITTED))) {
+            h.append(Table.REQUEST_FACTS, facts("c", 10, 0), 10);
+            h.seal();
+            // committed in SQLite, then the heap ran out before the ids were added in memory
+            assertThatThrownBy(h::rollupNow).isInstanceOf(RollupService.RollupFailure.class);
+            h.append(Table.REQUEST_FACTS, facts("c", 10, 0), 10); // the client's retry of the same request
+            h.seal();
+            List<RunSummary> runs = h.rollupNow();
+            assertThat(runs).singleElement().satisfies(r -> {
+                assertThat(r.events()).isZero();
+                assertThat(r.duplicates()).isEqualTo(10);
+            });
+        }
+        assertThat(eventCopies()).hasSize(10).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+    }
+
     private RollupHarness harness(Path data, RollupConfig config) throws Exception {
         return harness(data, config, CrashPoints.NONE);
     }

@@ -137,16 +137,25 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         return ts[row];
     }
 
+    /** Orders rows by their event ids' UTF-8 bytes (for ASCII ids: {@link String#compareTo}). */
+    public int compareEventIds(int a, int b) {
+        long x = eventId[a];
+        long y = eventId[b];
+        return Arrays.compareUnsigned(arena, off(x), off(x) + len(x), arena, off(y), off(y) + len(y));
+    }
+
+    public int eventIdLength(int row) {
+        return len(eventId[row]);
+    }
+
+    /** Copies row {@code row}'s event id bytes to {@code into[at..]}; returns the position after them. */
+    public int copyEventId(int row, byte[] into, int at) {
+        System.arraycopy(arena, off(eventId[row]), into, at, len(eventId[row]));
+        return at + len(eventId[row]);
+    }
+
     public String eventId(int row) {
         return new String(arena, off(eventId[row]), len(eventId[row]), StandardCharsets.UTF_8);
-    }
-
-    public long ingestedAtMicros(int row) {
-        return frameIngestedAt[frame[row]];
-    }
-
-    public long batchId(int row) {
-        return frameBatch[frame[row]];
     }
 
     /** Heap held by the arena and the column arrays, for the run's memory budget. */
@@ -269,7 +278,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         }
         eventId[row] = pendingId;
         eventBytes[row] = (long) off << 32 | len;
-        ts[row] = micros(seconds, nanos, pendingId);
+        ts[row] = micros(seconds, nanos);
         service[row] = services.codeOf(arena, off(pendingService), len(pendingService));
         long env = len(pendingEnvironment) == 0 ? DEFAULT_ENVIRONMENT_SLICE : pendingEnvironment;
         environment[row] = environments.codeOf(arena, off(env), len(env));
@@ -340,7 +349,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         }
     }
 
-    private static long micros(long seconds, int nanos, long id) {
+    private static long micros(long seconds, int nanos) {
         try {
             return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), nanos / 1_000);
         } catch (ArithmeticException e) {

@@ -109,8 +109,7 @@ public final class SortedRun {
      * often send millisecond timestamps, and a busy route has many requests per millisecond.
      */
     private static void orderTiesById(EventColumns c, int[] rows, int[]... keys) {
-        byte[] arena = c.arena();
-        IntComparator byId = (a, b) -> compareIds(arena, c.eventId, a, b);
+        IntComparator byId = c::compareEventIds;
         for (int start = 0; start < rows.length; ) {
             int end = start + 1;
             while (end < rows.length && sameKeys(keys, rows[start], rows[end])) {
@@ -157,13 +156,6 @@ public final class SortedRun {
             }
         }
         return true;
-    }
-
-    private static int compareIds(byte[] arena, long[] ids, int a, int b) {
-        long x = ids[a];
-        long y = ids[b];
-        return Arrays.compareUnsigned(arena, EventColumns.off(x), EventColumns.off(x) + EventColumns.len(x),
-                arena, EventColumns.off(y), EventColumns.off(y) + EventColumns.len(y));
     }
 
     private static SortedRun split(int[] rows, long firstHour, int[] hour) {
