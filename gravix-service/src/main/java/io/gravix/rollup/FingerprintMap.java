@@ -12,76 +12,104 @@ import java.nio.charset.StandardCharsets;
  */
 final class FingerprintMap {
     static final int ABSENT = -1;
+    /**
+     * Shards, chosen by a fingerprint's top bits, grow one at a time: growing one array of
+     * all ids held the old and the doubled array at once (3× the map for a moment), which
+     * ran a 512 MiB heap out of memory at ~6 million ids; a shard's growth needs 1/16 of it.
+     */
+    private static final int SHARD_BITS = 4;
 
-    private long[] keys;
-    private int[] values;
-    private int size;
+    private final Shard[] shards = new Shard[1 << SHARD_BITS];
 
     FingerprintMap() {
-        keys = new long[1 << 10];
-        values = new int[1 << 10];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new Shard();
+        }
     }
 
     int size() {
-        return size;
+        int n = 0;
+        for (Shard shard : shards) {
+            n += shard.size;
+        }
+        return n;
     }
 
     /** The heap its arrays take: 12 bytes per slot, at most 2/3 of the slots used. */
     long memoryBytes() {
-        return 12L * keys.length;
+        long n = 0;
+        for (Shard shard : shards) {
+            n += 12L * shard.keys.length;
+        }
+        return n;
     }
 
     /** The slot stored for {@code fingerprint}, or {@link #ABSENT}. */
     int get(long fingerprint) {
         long key = fingerprint == 0 ? 1 : fingerprint;
-        int mask = keys.length - 1;
-        for (int i = spread(key) & mask; ; i = (i + 1) & mask) {
-            long k = keys[i];
-            if (k == key) {
-                return values[i];
-            }
-            if (k == 0) {
-                return ABSENT;
-            }
-        }
+        return shards[(int) (key >>> (64 - SHARD_BITS))].get(key);
     }
 
     /** Stores {@code slot} for {@code fingerprint} unless it already has one; returns the slot now stored. */
     int putIfAbsent(long fingerprint, int slot) {
         long key = fingerprint == 0 ? 1 : fingerprint;
-        if ((size + 1) * 3L > keys.length * 2L) {
-            grow();
-        }
-        int mask = keys.length - 1;
-        for (int i = spread(key) & mask; ; i = (i + 1) & mask) {
-            long k = keys[i];
-            if (k == key) {
-                return values[i];
-            }
-            if (k == 0) {
-                keys[i] = key;
-                values[i] = slot;
-                size++;
-                return slot;
-            }
-        }
+        return shards[(int) (key >>> (64 - SHARD_BITS))].putIfAbsent(key, slot);
     }
 
-    private void grow() {
-        long[] oldKeys = keys;
-        int[] oldValues = values;
-        keys = new long[oldKeys.length * 2];
-        values = new int[oldKeys.length * 2];
-        int mask = keys.length - 1;
-        for (int j = 0; j < oldKeys.length; j++) {
-            long key = oldKeys[j];
-            if (key != 0) {
-                int i = spread(key) & mask;
-                while (keys[i] != 0) {
-                    i = (i + 1) & mask;
+    /** Open addressing, linear probing; key 0 = empty. */
+    private static final class Shard {
+        private long[] keys = new long[1 << 6];
+        private int[] values = new int[1 << 6];
+        private int size;
+
+        int get(long key) {
+            int mask = keys.length - 1;
+            for (int i = spread(key) & mask; ; i = (i + 1) & mask) {
+                long k = keys[i];
+                if (k == key) {
+                    return values[i];
                 }
-                keys[i] = key;
-                values[i] = oldValues[j];
+                if (k == 0) {
+                    return ABSENT;
+                }
+            }
+        }
+
+        int putIfAbsent(long key, int slot) {
+            if ((size + 1) * 3L > keys.length * 2L) {
+                grow();
+            }
+            int mask = keys.length - 1;
+            for (int i = spread(key) & mask; ; i = (i + 1) & mask) {
+                long k = keys[i];
+                if (k == key) {
+                    return values[i];
+                }
+                if (k == 0) {
+                    keys[i] = key;
+                    values[i] = slot;
+                    size++;
+                    return slot;
+                }
+            }
+        }
+
+        private void grow() {
+            long[] oldKeys = keys;
+            int[] oldValues = values;
+            keys = new long[oldKeys.length * 2];
+            values = new int[oldKeys.length * 2];
+            int mask = keys.length - 1;
+            for (int j = 0; j < oldKeys.length; j++) {
+                long key = oldKeys[j];
+                if (key != 0) {
+                    int i = spread(key) & mask;
+                    while (keys[i] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    keys[i] = key;
+                    values[i] = oldValues[j];
+                }
             }
         }
     }
@@ -92,7 +120,7 @@ final class FingerprintMap {
 
     @Override
     public String toString() {
-        return "FingerprintMap[size=" + size + ", capacity=" + keys.length + "]";
+        return "FingerprintMap[size=" + size() + ", bytes=" + memoryBytes() + "]";
     }
 
     /**
