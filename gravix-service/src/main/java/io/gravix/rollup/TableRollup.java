@@ -361,10 +361,11 @@ final class TableRollup {
         // accepted within the window of its first copy must still be dropped), never from later than now.
         long pruneBefore = Math.min(now, ctx.ledger().oldestWaitingBatchCreatedAt(name(), plan.id()))
                 - ctx.config().getDedupeWindow().toMilliseconds();
+        // From the commit on (even one that fails after it was durable) until the ids are in
+        // memory too, no other run may dedupe against the in-memory index.
+        seenBehindIndex = true;
         ctx.ledger().commitRun(new CommittedRun(plan.id(), now, input.spoolFiles().size(), ids.size(), input.duplicates(), files,
                 bytes, EventIdList.encode(ids), ids.size()), name(), pruneBefore);
-        // Durable now; until the ids are in memory too, no other run may dedupe against it.
-        seenBehindIndex = true;
         ctx.crashPoints().reached(CrashPoint.COMMITTED);
         seen.add(plan.id(), now, ids);
         seen.prune(pruneBefore);

@@ -124,6 +124,42 @@ class ColumnDecodingTest {
     }
 
     @Test
+    void hugeFieldNumbersAndOverlongVarintsDecodeAsProtobufJavaReadsThem() throws Exception {
+        RequestFact base = new EventFactory("v", Clock.fixed(T0, ZoneOffset.UTC), 2).requestFact(7).toBuilder().clearEventId().build();
+        ByteArrayOutputStream fact = new ByteArrayOutputStream();
+        // event_id "abcde" with its length as a 5-byte varint of 2^32 + 5: protobuf-java keeps the low 32 bits
+        fact.write(new byte[] {0x0a, (byte) 0x85, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10, 'a', 'b', 'c', 'd', 'e'});
+        base.writeTo(fact);
+        ByteArrayOutputStream entry = new ByteArrayOutputStream();
+        CodedOutputStream e = CodedOutputStream.newInstance(entry);
+        e.writeString(1, "k");
+        e.writeString(2, "v");
+        e.writeUInt64(300_000_000, 1); // unknown inside a map entry (ingest lets it through): a tag above 2^31
+        e.flush();
+        CodedOutputStream f = CodedOutputStream.newInstance(fact);
+        f.writeByteArray(13, entry.toByteArray());
+        f.flush();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(wire);
+        out.writeByteArray(1, fact.toByteArray());
+        out.writeString(2, "web");
+        out.flush();
+        byte[] bytes = wire.toByteArray();
+        RequestFactRecord parsed = RequestFactRecord.parseFrom(bytes);
+        assertThat(parsed.getFacts(0).getEventId()).isEqualTo("abcde");
+
+        Path fromBytes = dir.resolve("raw.parquet");
+        EventColumns columns = EventColumns.of(Table.REQUEST_FACTS, bytes.length);
+        columns.appendRecord(bytes, 0, bytes.length, 5, EventColumns.KEEP_ALL);
+        writeAll(fromBytes, columns);
+        Path fromParse = dir.resolve("parsed.parquet");
+        try (ParquetEventWriter<RequestFact> writer = ParquetEventWriter.requestFacts(fromParse)) {
+            writer.write(new EventRow<>(parsed.getFacts(0), parsed.getSource(), parsed.getIngestedAtMicros(), 5));
+        }
+        assertThat(Files.readAllBytes(fromBytes)).isEqualTo(Files.readAllBytes(fromParse));
+    }
+
+    @Test
     void bytesThatAreNotARecordAreRefusedNotMisread() {
         byte[] good = RequestFactRecord.newBuilder().addFacts(new EventFactory("m", Clock.fixed(T0, ZoneOffset.UTC), 1)
                 .requestFact(1)).setSource("web").build().toByteArray();

@@ -38,13 +38,17 @@ final class WireReader {
         return pos;
     }
 
-    /** The next tag (field number << 3 | wire type); 0 is never a valid tag. */
+    /**
+     * The next tag (field number << 3 | wire type) as protobuf-java reads it: the low 32 bits
+     * of the varint (a field number may be up to 2^29 - 1, so the int may be negative); field
+     * number 0 is refused.
+     */
     int readTag() {
-        long tag = readVarint64();
-        if (tag <= 0 || tag > Integer.MAX_VALUE || (tag >>> 3) == 0) {
-            throw new MalformedRecordException("invalid tag " + tag + " at offset " + pos);
+        int tag = (int) readVarint64();
+        if ((tag >>> 3) == 0) {
+            throw new MalformedRecordException("invalid tag " + Integer.toUnsignedString(tag) + " at offset " + pos);
         }
-        return (int) tag;
+        return tag;
     }
 
     long readVarint64() {
@@ -85,7 +89,7 @@ final class WireReader {
 
     /** Reads a length prefix and returns it; the slice starts at {@link #position()} and is skipped by {@link #skipBytes}. */
     int readLength() {
-        long length = readVarint64();
+        int length = (int) readVarint64(); // protobuf-java keeps the low 32 bits too
         if (length < 0 || length > end - pos) {
             throw new MalformedRecordException("length " + length + " at offset " + pos + " runs past the end of its message");
         }
