@@ -139,6 +139,7 @@ final class TableRollup {
     /** Runs the pending run, or plans and runs the next one; empty when no sealed batch waits. */
     Optional<RunSummary> runOnce(long maxBatchId, long maxRunBytes) throws IOException, InterruptedException {
         if (seenBehindIndex) {
+            seen = null; // let the stale index go first: the heap may be what failed
             seen = loadSeenIds();
             seenBehindIndex = false;
             LOG.warn("rollup of {}: seen-id index rebuilt from SQLite after a run's ids failed to reach it", name());
