@@ -17,14 +17,14 @@ final class RequestFactColumns extends EventColumns {
     private static final int TRACE_ID = 12 << 3 | WireReader.LENGTH_DELIMITED;
     private static final int ATTRIBUTES_FIELD = 13;
 
-    private int[] route;
-    private int[] method;
-    private int[] statusCode;
-    private double[] durationMs;
-    private long[] requestBytes;
-    private long[] responseBytes;
-    private long[] clientId;
-    private long[] traceId;
+    private int[] route = new int[0];
+    private int[] method = new int[0];
+    private int[] statusCode = new int[0];
+    private double[] durationMs = new double[0];
+    private long[] requestBytes = new long[0];
+    private long[] responseBytes = new long[0];
+    private long[] clientId = new long[0];
+    private long[] traceId = new long[0];
     private final SliceDictionary routes = new SliceDictionary();
     private final SliceDictionary methods = new SliceDictionary();
     private long pendingRoute;
@@ -41,14 +41,14 @@ final class RequestFactColumns extends EventColumns {
 
     @Override
     void growTable(int n) {
-        route = route == null ? new int[n] : Arrays.copyOf(route, n);
-        method = method == null ? new int[n] : Arrays.copyOf(method, n);
-        statusCode = statusCode == null ? new int[n] : Arrays.copyOf(statusCode, n);
-        durationMs = durationMs == null ? new double[n] : Arrays.copyOf(durationMs, n);
-        requestBytes = requestBytes == null ? new long[n] : Arrays.copyOf(requestBytes, n);
-        responseBytes = responseBytes == null ? new long[n] : Arrays.copyOf(responseBytes, n);
-        clientId = clientId == null ? new long[n] : Arrays.copyOf(clientId, n);
-        traceId = traceId == null ? new long[n] : Arrays.copyOf(traceId, n);
+        route = Arrays.copyOf(route, n);
+        method = Arrays.copyOf(method, n);
+        statusCode = Arrays.copyOf(statusCode, n);
+        durationMs = Arrays.copyOf(durationMs, n);
+        requestBytes = Arrays.copyOf(requestBytes, n);
+        responseBytes = Arrays.copyOf(responseBytes, n);
+        clientId = Arrays.copyOf(clientId, n);
+        traceId = Arrays.copyOf(traceId, n);
     }
 
     @Override

@@ -17,10 +17,10 @@ final class ServiceEventColumns extends EventColumns {
     /** Enum values are written as their names; index = the enum's number. */
     private static final Binary[] KIND_NAMES = kindNames();
 
-    private int[] kind;
-    private long[] version;
-    private long[] actor;
-    private long[] message;
+    private int[] kind = new int[0];
+    private long[] version = new long[0];
+    private long[] actor = new long[0];
+    private long[] message = new long[0];
 
     ServiceEventColumns(int arenaBytes) {
         super(ParquetSchemas.SERVICE_EVENTS, ATTRIBUTES_FIELD, arenaBytes);
@@ -40,10 +40,10 @@ final class ServiceEventColumns extends EventColumns {
 
     @Override
     void growTable(int n) {
-        kind = kind == null ? new int[n] : Arrays.copyOf(kind, n);
-        version = version == null ? new long[n] : Arrays.copyOf(version, n);
-        actor = actor == null ? new long[n] : Arrays.copyOf(actor, n);
-        message = message == null ? new long[n] : Arrays.copyOf(message, n);
+        kind = Arrays.copyOf(kind, n);
+        version = Arrays.copyOf(version, n);
+        actor = Arrays.copyOf(actor, n);
+        message = Arrays.copyOf(message, n);
     }
 
     @Override
