@@ -19,7 +19,7 @@ import java.nio.file.Path;
 
 /** The whole configuration; each block is its own class beside the code it configures. */
 public final class GravixConfiguration extends Configuration {
-    /** Root of everything Gravix keeps on disk: spool/, index.db, dlq/, rollup-work/ and lake/ (with the local store). */
+    /** Root of everything Gravix keeps on disk: spool/, index.db, dlq/, rollup-work/, seen-ids/ and lake/ (with the local store). */
     @NotEmpty
     private String dataDir = "./data";
 

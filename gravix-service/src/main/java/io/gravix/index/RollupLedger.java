@@ -1,6 +1,8 @@
 package io.gravix.index;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -170,13 +172,24 @@ public final class RollupLedger {
         }
     }
 
-    /** Every stored run-id entry of {@code table}, oldest first: what the seen-id index is built from. */
+    /** Every stored run-id entry of {@code table}, oldest first. */
     public List<RunIds> runIds(String table) {
+        List<RunIds> all = new ArrayList<>();
+        forEachRunIds(table, all::add);
+        return all;
+    }
+
+    /**
+     * Passes every stored run-id entry of {@code table} to {@code consumer}, oldest first,
+     * one row at a time: what the seen-id index is built from (a week of ids is too much
+     * to hold as one list).
+     */
+    public void forEachRunIds(String table, Consumer<RunIds> consumer) {
         synchronized (lock) {
-            return handle.createQuery("SELECT run_id, committed_at_ms, ids FROM run_ids WHERE table_name = :t ORDER BY run_id")
+            handle.createQuery("SELECT run_id, committed_at_ms, ids FROM run_ids WHERE table_name = :t ORDER BY run_id")
                     .bind("t", table)
                     .map((rs, ctx) -> new RunIds(rs.getLong(1), rs.getLong(2), rs.getBytes(3)))
-                    .list();
+                    .forEach(consumer);
         }
     }
 

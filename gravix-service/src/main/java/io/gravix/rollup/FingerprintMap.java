@@ -1,7 +1,9 @@
 package io.gravix.rollup;
 
 import io.gravix.rollup.columns.Slices;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * An open-addressing hash map from a 64-bit id fingerprint to the run that kept the id
@@ -44,16 +46,48 @@ final class FingerprintMap {
         return n;
     }
 
+    /** The key a fingerprint is stored under: 0 marks an empty slot. */
+    static long key(long fingerprint) {
+        return fingerprint == 0 ? 1 : fingerprint;
+    }
+
     /** The slot stored for {@code fingerprint}, or {@link #ABSENT}. */
     int get(long fingerprint) {
-        long key = fingerprint == 0 ? 1 : fingerprint;
+        long key = key(fingerprint);
         return shards[(int) (key >>> (64 - SHARD_BITS))].get(key);
     }
 
     /** Stores {@code slot} for {@code fingerprint} unless it already has one; returns the slot now stored. */
     int putIfAbsent(long fingerprint, int slot) {
-        long key = fingerprint == 0 ? 1 : fingerprint;
+        long key = key(fingerprint);
         return shards[(int) (key >>> (64 - SHARD_BITS))].putIfAbsent(key, slot);
+    }
+
+    /** Receives a map's keys with their slots. */
+    interface EntrySink {
+        void accept(long key, int slot) throws IOException;
+    }
+
+    /**
+     * Passes every key with its slot to {@code sink} in unsigned key order. Shards are
+     * chosen by the top bits, so shard order is key order and only one shard's keys are
+     * copied and sorted at a time (within a shard all keys have the same sign bit, so
+     * signed order is unsigned order).
+     */
+    void forEachInOrder(EntrySink sink) throws IOException {
+        for (Shard shard : shards) {
+            long[] sorted = new long[shard.size];
+            int n = 0;
+            for (long k : shard.keys) {
+                if (k != 0) {
+                    sorted[n++] = k;
+                }
+            }
+            Arrays.sort(sorted);
+            for (long k : sorted) {
+                sink.accept(k, shard.get(k));
+            }
+        }
     }
 
     /** Open addressing, linear probing; key 0 = empty. */

@@ -75,11 +75,26 @@ public final class RollupConfig {
     /**
      * Heap for exact event ids of recent runs, per table: the seen-id index confirms each
      * fingerprint hit (a duplicate, mostly) against them; a miss reads the run's ids from
-     * SQLite. The fingerprints themselves take 18–36 bytes per id in the window on top.
+     * SQLite.
      */
     @NotNull
     @MinDataSize(0)
     private DataSize seenIdCacheSize = DataSize.mebibytes(32);
+
+    /**
+     * Heap for the fingerprints of the newest ids in the dedupe window, per table (18–36
+     * bytes per id); beyond it they are written to sorted files under the work directory
+     * (16 bytes per id on disk, read through the page cache), so the heap does not grow with
+     * the window.
+     */
+    @NotNull
+    @MinDataSize(1)
+    private DataSize seenIdMemory = DataSize.mebibytes(32);
+
+    @JsonProperty
+    public DataSize getSeenIdMemory() { return seenIdMemory; }
+    @JsonProperty
+    public void setSeenIdMemory(DataSize v) { seenIdMemory = v; }
 
     @JsonProperty
     public DataSize getSeenIdCacheSize() { return seenIdCacheSize; }

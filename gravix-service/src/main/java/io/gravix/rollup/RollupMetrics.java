@@ -21,6 +21,7 @@ final class RollupMetrics {
     final RecentRuns recentRuns = new RecentRuns();
     final Gauge seenIds;
     final Gauge seenIdsMemory;
+    final Gauge seenIdsDisk;
 
     RollupMetrics(PrometheusRegistry registry, DoubleSupplier lagSeconds, RollupStatus status) {
         events = Counter.builder()
@@ -90,6 +91,11 @@ final class RollupMetrics {
         seenIdsMemory = Gauge.builder()
                 .name("rollup_seen_ids_memory_bytes")
                 .help("Heap the seen-id index takes: fingerprints plus the exact-id cache")
+                .labelNames("table")
+                .register(registry);
+        seenIdsDisk = Gauge.builder()
+                .name("rollup_seen_ids_disk_bytes")
+                .help("Disk the seen-id index's fingerprint files take under the work directory")
                 .labelNames("table")
                 .register(registry);
         GaugeWithCallback.builder()

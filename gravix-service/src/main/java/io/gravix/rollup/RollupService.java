@@ -58,6 +58,8 @@ public final class RollupService implements Managed {
     private final RollupConfig config;
     private final BatchIndex index;
     private final Path workDirectory;
+    /** Beside the work directory: one directory per table for the seen-id index's segment files. */
+    static final String SEEN_IDS_DIRECTORY = "seen-ids";
     private final ObjectStore store;
     private final Clock clock;
     private final RollupMetrics metrics;
@@ -99,6 +101,7 @@ public final class RollupService implements Managed {
         this.writers = Executors.newFixedThreadPool(config.getWriterThreads(), named("rollup-writer"));
         for (Table table : Table.values()) {
             TableRollup.Context ctx = new TableRollup.Context(index.rollupLedger(), spoolDirectories.apply(table), workDirectory,
+                    workDirectory.resolveSibling(SEEN_IDS_DIRECTORY).resolve(table.tableName()),
                     store, deadLetters, writers, metrics, config, clock, crashPoints, fence, workDisk);
             tables.add(new TableRollup(LakeTable.of(table), ctx));
         }

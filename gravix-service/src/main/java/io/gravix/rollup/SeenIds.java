@@ -3,7 +3,11 @@ package io.gravix.rollup;
 import static java.util.Objects.requireNonNull;
 
 import io.gravix.rollup.columns.Slices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,24 +20,31 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /**
- * The seen-id index of one table in memory: has an event id been kept by a committed run
- * within the dedupe window?
+ * The seen-id index of one table: has an event id been kept by a committed run within
+ * the dedupe window?
  *
  * <p>The truth is in SQLite: one sorted, compressed id list per committed run
  * ({@link EventIdList}), written in the run's commit transaction and pruned there once
  * older than the window. SQLite cannot serve a million random-key lookups and inserts a
  * second (measured: 4–6 s per million text keys once the table holds ten million), so
- * this class keeps 64-bit fingerprints of the ids in memory (about 12–24 bytes per id)
- * and consults SQLite only on a fingerprint hit, to compare the exact id — a collision
- * of two different ids can therefore never drop an event.
+ * this class keeps 64-bit fingerprints of the ids and consults SQLite only on a
+ * fingerprint hit, to compare the exact id — a collision of two different ids can
+ * therefore never drop an event.
  *
  * <p>Fingerprints are grouped by the commit time of their run into epochs of an eighth of
  * the window; an epoch is forgotten as a whole once all its runs are past the window.
  * Until then a pruned run's fingerprints may still hit, and the exact check (which no
  * longer finds the run's list) answers "not seen" — the same answer SQLite gives, which
  * keeps re-executing a run deterministic.
+ *
+ * <p>New fingerprints go to a hash map per epoch (18–36 bytes per id). With a {@link Spill},
+ * once those maps take more than its heap budget they are written out as sorted
+ * {@link FingerprintSegment}s on the data disk (16 bytes per id, read through the page
+ * cache), so the heap no longer grows with the window; an epoch's segments are merged
+ * four of a size into one, so a lookup probes a few segments per epoch.
  */
 final class SeenIds {
     /** The default byte budget of the exact-id cache. */
@@ -44,6 +55,19 @@ final class SeenIds {
     private final ToLongFunction<String> fingerprints;
     private final BytesFingerprint bytesFingerprints;
     private final LongFunction<Optional<StoredRun>> exactIdsOfRun;
+    private final Spill spill;
+    private long segmentsWritten;
+
+    /**
+     * Where and beyond how much heap the fingerprint maps are written out.
+     *
+     * @param directory this index's own directory: emptied when the index is built
+     * @param memoryBytes heap the maps may take before they are written out
+     */
+    record Spill(Path directory, long memoryBytes) {}
+
+    /** Segments of an epoch are merged this many of a size into one. */
+    static final int MERGE_FANOUT = 4;
 
     /** The fingerprint of an id still in spool bytes; the same as of the id as a {@code String}. */
     interface BytesFingerprint {
@@ -68,27 +92,41 @@ final class SeenIds {
      * @param exactIdsOfRun the sorted kept ids of a run from the durable index; empty once pruned
      */
     SeenIds(Duration window, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this(window, DEFAULT_CACHE_BYTES, FingerprintMap::fingerprint, Slices::fingerprint, exactIdsOfRun);
+        this(window, DEFAULT_CACHE_BYTES, null, exactIdsOfRun);
     }
 
     /** @param cacheBudgetBytes the most heap the cache of exact ids may take */
     SeenIds(Duration window, long cacheBudgetBytes, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this(window, cacheBudgetBytes, FingerprintMap::fingerprint, Slices::fingerprint, exactIdsOfRun);
+        this(window, cacheBudgetBytes, null, exactIdsOfRun);
+    }
+
+    /** @param spill where fingerprints go beyond a heap budget; null keeps them all in memory */
+    SeenIds(Duration window, long cacheBudgetBytes, Spill spill, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
+        this(window, cacheBudgetBytes, spill, FingerprintMap::fingerprint, Slices::fingerprint, exactIdsOfRun);
     }
 
     /** With another fingerprint function: tests use a colliding one. */
     SeenIds(Duration window, ToLongFunction<String> fingerprints, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this(window, DEFAULT_CACHE_BYTES, fingerprints,
+        this(window, null, fingerprints, exactIdsOfRun);
+    }
+
+    /** With another fingerprint function and a spill. */
+    SeenIds(Duration window, Spill spill, ToLongFunction<String> fingerprints, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
+        this(window, DEFAULT_CACHE_BYTES, spill, fingerprints,
                 (buf, off, len) -> fingerprints.applyAsLong(new String(buf, off, len, StandardCharsets.UTF_8)), exactIdsOfRun);
     }
 
-    private SeenIds(Duration window, long cacheBudgetBytes, ToLongFunction<String> fingerprints, BytesFingerprint bytesFingerprints,
-                    LongFunction<Optional<StoredRun>> exactIdsOfRun) {
+    private SeenIds(Duration window, long cacheBudgetBytes, Spill spill, ToLongFunction<String> fingerprints,
+                    BytesFingerprint bytesFingerprints, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
         this.bytesFingerprints = bytesFingerprints;
         this.cacheBudgetBytes = cacheBudgetBytes;
         this.epochMillis = Math.max(1, window.toMillis() / 8);
         this.fingerprints = requireNonNull(fingerprints, "fingerprints is null");
         this.exactIdsOfRun = requireNonNull(exactIdsOfRun, "exactIdsOfRun is null");
+        this.spill = spill;
+        if (spill != null) {
+            emptyDirectory(spill.directory());
+        }
     }
 
     /** Whether a committed run kept {@code id}. */
@@ -109,16 +147,37 @@ final class SeenIds {
 
     /** As {@link #contains(byte[], int, int)}, with the id's {@link #fingerprint} already known. */
     boolean contains(long fingerprint, byte[] buf, int off, int len) {
+        long key = FingerprintMap.key(fingerprint);
         for (Epoch epoch : epochs.values()) {
-            int slot = epoch.fingerprints.get(fingerprint);
-            if (slot != FingerprintMap.ABSENT) {
-                if (runKept(epoch.runIds.get(slot), buf, off, len)) {
+            if (recentRunKept(epoch, key, buf, off, len) || segmentRunKept(epoch, key, buf, off, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean recentRunKept(Epoch epoch, long key, byte[] buf, int off, int len) {
+        int slot = epoch.recent.get(key);
+        if (slot == FingerprintMap.ABSENT) {
+            return false;
+        }
+        if (runKept(epoch.runIds.get(slot), buf, off, len)) {
+            return true;
+        }
+        for (int other : epoch.collisions.getOrDefault(key, List.of())) {
+            if (runKept(epoch.runIds.get(other), buf, off, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean segmentRunKept(Epoch epoch, long key, byte[] buf, int off, int len) {
+        for (FingerprintSegment segment : epoch.segments) {
+            int first = segment.first(key);
+            for (int i = first; i >= 0 && i < segment.size() && segment.key(i) == key; i++) {
+                if (runKept(segment.runId(i), buf, off, len)) {
                     return true;
-                }
-                for (long runId : epoch.collisions.getOrDefault(fingerprint, List.of())) {
-                    if (runKept(runId, buf, off, len)) {
-                        return true;
-                    }
                 }
             }
         }
@@ -130,20 +189,109 @@ final class SeenIds {
         add(runId, committedAtMillis, PackedIds.of(sortedIds));
     }
 
-    /** As {@link #add(long, long, String[])}, with the ids already packed. */
+    /**
+     * As {@link #add(long, long, String[])}, with the ids already packed.
+     *
+     * @throws UncheckedIOException when fingerprints could not be written out; the index
+     *     then misses ids and must be rebuilt
+     */
     void add(long runId, long committedAtMillis, PackedIds ids) {
-        Epoch epoch = epochs.computeIfAbsent(Math.floorDiv(committedAtMillis, epochMillis), e -> new Epoch());
+        long number = Math.floorDiv(committedAtMillis, epochMillis);
+        Epoch epoch = epochs.computeIfAbsent(number, Epoch::new);
         int slot = epoch.runIds.size();
         epoch.runIds.add(runId);
         byte[] data = ids.data();
         for (int i = 0; i < ids.size(); i++) {
-            long fingerprint = bytesFingerprints.of(data, ids.start(i), ids.start(i + 1) - ids.start(i));
-            if (epoch.fingerprints.putIfAbsent(fingerprint, slot) != slot) {
+            long key = FingerprintMap.key(bytesFingerprints.of(data, ids.start(i), ids.start(i + 1) - ids.start(i)));
+            if (epoch.recent.putIfAbsent(key, slot) != slot) {
                 // Another id with the same fingerprint is already in this epoch: keep both runs.
-                epoch.collisions.computeIfAbsent(fingerprint, f -> new ArrayList<>(1)).add(runId);
+                epoch.collisions.computeIfAbsent(key, f -> new ArrayList<>(1)).add(slot);
             }
         }
         cache(runId, new CachedRun(committedAtMillis, ids));
+        if (spill != null && recentMemoryBytes() > spill.memoryBytes()) {
+            writeOutRecentFingerprints();
+        }
+    }
+
+    /** Writes every epoch's map out as a segment and merges segments of a size. */
+    private void writeOutRecentFingerprints() {
+        try {
+            for (Epoch epoch : epochs.values()) {
+                if (epoch.recentEntries() > 0) {
+                    epoch.segments.add(writeSegment(epoch));
+                    epoch.clearRecent();
+                    mergeSegmentsOfASize(epoch);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write seen-id fingerprints to " + spill.directory(), e);
+        }
+    }
+
+    private FingerprintSegment writeSegment(Epoch epoch) throws IOException {
+        return FingerprintSegment.write(nextSegmentFile(epoch), epoch.recentEntries(), sink ->
+                epoch.recent.forEachInOrder((key, slot) -> {
+                    sink.accept(key, epoch.runIds.get(slot));
+                    for (int other : epoch.collisions.getOrDefault(key, List.of())) {
+                        sink.accept(key, epoch.runIds.get(other));
+                    }
+                }));
+    }
+
+    /**
+     * While the newest {@link #MERGE_FANOUT} segments of the epoch are of a size (within
+     * that factor), merges them into one: each id is rewritten about log4(epoch / map)
+     * times, and an epoch has at most three segments of each size.
+     */
+    private void mergeSegmentsOfASize(Epoch epoch) throws IOException {
+        List<FingerprintSegment> segments = epoch.segments;
+        while (segments.size() >= MERGE_FANOUT) {
+            List<FingerprintSegment> newest = segments.subList(segments.size() - MERGE_FANOUT, segments.size());
+            long smallest = Long.MAX_VALUE;
+            long largest = 0;
+            long total = 0;
+            for (FingerprintSegment segment : newest) {
+                smallest = Math.min(smallest, segment.size());
+                largest = Math.max(largest, segment.size());
+                total += segment.size();
+            }
+            if (largest >= MERGE_FANOUT * smallest || total > FingerprintSegment.MAX_ENTRIES) {
+                return;
+            }
+            FingerprintSegment merged = FingerprintSegment.merge(nextSegmentFile(epoch), List.copyOf(newest));
+            newest.forEach(FingerprintSegment::delete);
+            newest.clear();
+            segments.add(merged);
+        }
+    }
+
+    private Path nextSegmentFile(Epoch epoch) {
+        return spill.directory().resolve("epoch-" + epoch.number + "-" + ++segmentsWritten + SEGMENT_SUFFIX);
+    }
+
+    private static final String SEGMENT_SUFFIX = ".seg";
+
+    /** Deletes segments a previous index (or process) left; creates the directory if need be. */
+    private static void emptyDirectory(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().endsWith(SEGMENT_SUFFIX)).toList()) {
+                    Files.delete(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the seen-id directory " + directory, e);
+        }
+    }
+
+    /** Unmaps and deletes this index's segments; it must not be used after. */
+    void close() {
+        for (Epoch epoch : epochs.values()) {
+            epoch.segments.forEach(FingerprintSegment::delete);
+        }
+        epochs.clear();
     }
 
     /**
@@ -163,25 +311,59 @@ final class SeenIds {
         for (Iterator<Map.Entry<Long, Epoch>> it = epochs.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Epoch> e = it.next();
             if ((e.getKey() + 1) * epochMillis <= cutoffMillis) {
+                e.getValue().segments.forEach(FingerprintSegment::delete);
                 it.remove();
             }
         }
     }
 
-    /** Fingerprints held in memory. */
+    /** Fingerprints held, in memory and in segments. */
     long size() {
         long n = 0;
         for (Epoch e : epochs.values()) {
-            n += e.fingerprints.size();
+            n += e.recentEntries();
+            for (FingerprintSegment segment : e.segments) {
+                n += segment.size();
+            }
         }
         return n;
     }
 
-    /** Heap held by fingerprints (their arrays) and by the exact-id cache, in bytes. */
+    /** Heap held by fingerprints (maps and segment directories) and by the exact-id cache, in bytes. */
     long memoryBytes() {
-        long n = cacheBytes;
+        long n = cacheBytes + recentMemoryBytes();
         for (Epoch e : epochs.values()) {
-            n += e.fingerprints.memoryBytes() + 8L * e.runIds.size();
+            for (FingerprintSegment segment : e.segments) {
+                n += segment.memoryBytes();
+            }
+        }
+        return n;
+    }
+
+    /** Disk held by segments, in bytes. */
+    long diskBytes() {
+        long n = 0;
+        for (Epoch e : epochs.values()) {
+            for (FingerprintSegment segment : e.segments) {
+                n += segment.diskBytes();
+            }
+        }
+        return n;
+    }
+
+    /** Segments held, over all epochs. */
+    int segments() {
+        int n = 0;
+        for (Epoch e : epochs.values()) {
+            n += e.segments.size();
+        }
+        return n;
+    }
+
+    private long recentMemoryBytes() {
+        long n = 0;
+        for (Epoch e : epochs.values()) {
+            n += e.recent.memoryBytes() + 8L * e.runIds.size();
         }
         return n;
     }
@@ -214,9 +396,32 @@ final class SeenIds {
         }
     }
 
+    /** The fingerprints of the runs committed in one eighth of the window. */
     private static final class Epoch {
-        final FingerprintMap fingerprints = new FingerprintMap();
+        final long number;
+        /** Fingerprints not yet written out, to a slot in {@link #runIds}. */
+        FingerprintMap recent = new FingerprintMap();
         final List<Long> runIds = new ArrayList<>();
-        final Map<Long, List<Long>> collisions = new HashMap<>();
+        /** Further slots of keys {@link #recent} holds for more than one run. */
+        final Map<Long, List<Integer>> collisions = new HashMap<>();
+        final List<FingerprintSegment> segments = new ArrayList<>();
+
+        Epoch(long number) {
+            this.number = number;
+        }
+
+        int recentEntries() {
+            int n = recent.size();
+            for (List<Integer> others : collisions.values()) {
+                n += others.size();
+            }
+            return n;
+        }
+
+        void clearRecent() {
+            recent = new FingerprintMap();
+            runIds.clear();
+            collisions.clear();
+        }
     }
 }

@@ -8,7 +8,6 @@ import io.gravix.index.BatchState;
 import io.gravix.index.CommittedRun;
 import io.gravix.index.PlannedRun;
 import io.gravix.index.RollupLedger;
-import io.gravix.index.RunIds;
 import io.gravix.rollup.columns.EventColumns;
 import io.gravix.rollup.columns.SortedRun;
 import io.gravix.spool.SpoolDirectories;
@@ -65,7 +64,7 @@ final class TableRollup {
     static final int MIN_ROWS_TO_SPLIT = 100_000;
 
     /** What a rollup run needs besides its table. */
-    record Context(RollupLedger ledger, Path spoolDirectory, Path workDirectory, ObjectStore store, DeadLetterQueue deadLetters,
+    record Context(RollupLedger ledger, Path spoolDirectory, Path workDirectory, Path seenIdsDirectory, ObjectStore store, DeadLetterQueue deadLetters,
                    ExecutorService writers, RollupMetrics metrics, RollupConfig config, Clock clock, CrashPoints crashPoints,
                    InstanceFence fence, WorkDisk workDisk) {}
 
@@ -87,13 +86,21 @@ final class TableRollup {
 
     /** The seen-id index of this table as SQLite holds it. */
     private SeenIds loadSeenIds() {
+        SeenIds.Spill spill = new SeenIds.Spill(ctx.seenIdsDirectory(), ctx.config().getSeenIdMemory().toBytes());
         SeenIds index = new SeenIds(ctx.config().getDedupeWindow().toJavaDuration(), ctx.config().getSeenIdCacheSize().toBytes(),
-                runId -> ctx.ledger().runIds(runId)
+                spill, runId -> ctx.ledger().runIds(runId)
                         .map(r -> new SeenIds.StoredRun(r.committedAtMillis(), EventIdList.decode(r.blob()))));
-        for (RunIds r : ctx.ledger().runIds(name())) {
-            index.add(r.runId(), r.committedAtMillis(), EventIdList.decode(r.blob()));
-        }
+        ctx.ledger().forEachRunIds(name(), r -> index.add(r.runId(), r.committedAtMillis(), EventIdList.decode(r.blob())));
         return index;
+    }
+
+    /** Rebuilds the seen-id index from SQLite, letting the stale one go first: the heap may be what failed. */
+    private void reloadSeenIds() {
+        if (seen != null) {
+            seen.close();
+            seen = null;
+        }
+        seen = loadSeenIds();
     }
 
     String name() {
@@ -102,12 +109,12 @@ final class TableRollup {
 
     /** Start-up: loads the seen-id index and deletes spool files a crash left behind after their run committed. */
     void start() throws IOException {
-        seen = loadSeenIds();
+        reloadSeenIds();
         resumedRunId = ctx.ledger().pendingRun(name()).map(PlannedRun::id).orElse(-1L);
         deleteRolledUpSpoolFiles();
-        ctx.metrics().seenIdsMemory.labelValues(name()).set(seen.memoryBytes());
-        ctx.metrics().seenIds.labelValues(name()).set(seen.size());
-        LOG.info("rollup of {}: seen-id index holds {} ids in {} MiB of heap", name(), seen.size(), seen.memoryBytes() >> 20);
+        reportSeenIds();
+        LOG.info("rollup of {}: seen-id index holds {} ids in {} MiB of heap and {} MiB of disk", name(), seen.size(),
+                seen.memoryBytes() >> 20, seen.diskBytes() >> 20);
     }
 
     /**
@@ -139,8 +146,7 @@ final class TableRollup {
     /** Runs the pending run, or plans and runs the next one; empty when no sealed batch waits. */
     Optional<RunSummary> runOnce(long maxBatchId, long maxRunBytes) throws IOException, InterruptedException {
         if (seenBehindIndex) {
-            seen = null; // let the stale index go first: the heap may be what failed
-            seen = loadSeenIds();
+            reloadSeenIds();
             seenBehindIndex = false;
             LOG.warn("rollup of {}: seen-id index rebuilt from SQLite after a run's ids failed to reach it", name());
         }
@@ -354,6 +360,12 @@ final class TableRollup {
         return late;
     }
 
+    private void reportSeenIds() {
+        ctx.metrics().seenIdsMemory.labelValues(name()).set(seen.memoryBytes());
+        ctx.metrics().seenIdsDisk.labelValues(name()).set(seen.diskBytes());
+        ctx.metrics().seenIds.labelValues(name()).set(seen.size());
+    }
+
     /** Commits the run, its batches and its kept ids in one transaction, and prunes ids past the window; returns how many ids. */
     private int commit(PlannedRun plan, RunInput input, int files, long bytes) {
         PackedIds ids = PackedIds.sortedFrom(input.columns());
@@ -371,8 +383,7 @@ final class TableRollup {
         seen.add(plan.id(), now, ids);
         seen.prune(pruneBefore);
         seenBehindIndex = false;
-        ctx.metrics().seenIdsMemory.labelValues(name()).set(seen.memoryBytes());
-        ctx.metrics().seenIds.labelValues(name()).set(seen.size());
+        reportSeenIds();
         ctx.metrics().events.labelValues(name()).inc(ids.size());
         ctx.metrics().duplicates.labelValues(name()).inc(input.duplicates());
         return ids.size();
