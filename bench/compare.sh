@@ -5,6 +5,7 @@
 #   (full) ~35-40 min: 3 launches per rollup side, 5 minutes per sustained rate
 #   --quick  < 10 min: 1 launch per rollup side, 60 s per sustained rate
 #   --smoke  ~3 min: tiny figures, one sustained rate; proves the script works (CI), no thresholds
+#   --sustain RATE  only the sustained check, one 5-minute step at RATE events/s (to try one rate)
 # Needs the jars (built if missing: mvn -B -q package -DskipTests). Installs Debian's
 # clickhouse-server, fio and python3 if missing. Every server it starts is bound to
 # 127.0.0.1 and stopped on exit; any failed step stops the script with a non-zero status.
@@ -12,12 +13,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 MODE=full
-for arg in "$@"; do
-  case $arg in
+SUSTAIN_AT=
+while [ $# -gt 0 ]; do
+  case $1 in
     --quick) MODE=quick ;;
     --smoke) MODE=smoke ;;
-    *) echo "usage: bench/compare.sh [--quick | --smoke]" >&2; exit 2 ;;
+    --sustain) SUSTAIN_AT=${2:?--sustain needs a rate in events/s}; shift ;;
+    *) echo "usage: bench/compare.sh [--quick | --smoke | --sustain RATE]" >&2; exit 2 ;;
   esac
+  shift
 done
 
 case $MODE in  # seconds per ingest case (+ warm-up), rollup events and launches, sustained step and budget
@@ -121,6 +125,7 @@ CASES=("json500 json 500 8 100000" "proto500 protobuf 500 8 100000" "json1 json 
 
 echo "run mode=$MODE date=$(date -u +%Y-%m-%dT%H:%MZ) cores=$(nproc) mem=$(awk '/^MemTotal/ {printf "%.1fGiB", $2 / 1048576}' /proc/meminfo) java=$(java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/OpenJDK_\1/p' | head -1) heap=$HEAP rollup_opts=${ROLLUP_JAVA_OPTS// /_}" >> "$RESULTS"
 
+if [ -z "$SUSTAIN_AT" ]; then
 # --- 1. Gravix ingest (default config.yml, rollup running as shipped) ---
 log "Gravix ingest: JSON and protobuf batches of 500 (8 connections), single events (32 clients), ${INGEST_S}s each after ${WARM_S}s warm-up"
 start_gravix ingest
@@ -223,18 +228,24 @@ d_rows=$(kv "$(grep '^rollup_duckdb' "$RESULTS" | tail -1)" rows)
 [ "$g_rows" = "$d_rows" ] || fail "Gravix wrote $g_rows rows, DuckDB $d_rows: not the same work"
 rm -f "$WORK/dataset.ndjson"
 
+fi
+
 # --- 6. Sustained end-to-end: highest steady JSON rate with rollup at default settings ---
 # A rate passes when, over STEP_S seconds on a fresh server: the client achieved >= 97 % of it with
 # no non-2xx answer; the sealed backlog's trough (its level right after a rollup) did not rise by
 # more than 16 MiB from the first to the last third; no OutOfMemoryError; and lake_freshness_seconds
 # p99 (after the last events are committed) is <= 30 s.
 # Start at 35 % of the JSON burst rate or 60 % of the rollup's own rate, whichever is lower.
-JSON_MAX=$(kv "$(grep '^gravix_json500' "$RESULTS")" events_per_s)
-ROLLUP_RATE=$(kv "$(grep '^rollup_gravix' "$RESULTS" | head -1)" events_per_s)
-RATE=$(( JSON_MAX * 35 / 100 < ROLLUP_RATE * 60 / 100 ? JSON_MAX * 35 / 100 : ROLLUP_RATE * 60 / 100 ))
-RATE=$(( RATE / 1000 * 1000 ))
-[ $RATE -ge 2000 ] || RATE=2000
-[ $MODE = smoke ] && RATE=2000
+if [ -n "$SUSTAIN_AT" ]; then
+  RATE=$SUSTAIN_AT; MAX_STEPS=1
+else
+  JSON_MAX=$(kv "$(grep '^gravix_json500' "$RESULTS")" events_per_s)
+  ROLLUP_RATE=$(kv "$(grep '^rollup_gravix' "$RESULTS" | head -1)" events_per_s)
+  RATE=$(( JSON_MAX * 35 / 100 < ROLLUP_RATE * 60 / 100 ? JSON_MAX * 35 / 100 : ROLLUP_RATE * 60 / 100 ))
+  RATE=$(( RATE / 1000 * 1000 ))
+  [ $RATE -ge 2000 ] || RATE=2000
+  [ $MODE = smoke ] && RATE=2000
+fi
 LO=0; HI=0; BEST=""; STEPS=0; SUSTAIN_START=$(date +%s)
 log "sustained: step search from $RATE events/s, ${STEP_S}s per rate, budget ${SUSTAIN_BUDGET_S}s, -Xmx$HEAP"
 while :; do
@@ -265,6 +276,10 @@ while :; do
   gcl=$($REPORT gc "$WORK/gc-$RATE.log")
   tr=$($REPORT trough "$WORK/backlog-$RATE.txt")
   oom=$(grep -c OutOfMemoryError "$WORK/gravix-$name/server.log" || true)
+  seen=$(awk '$1 ~ /^rollup_seen_ids(_memory_bytes|_disk_bytes)?\{table="request_facts"\}$/ {
+      n = $1; sub(/\{.*/, "", n); v[n] = $2 }
+    END { printf "seen_ids=%.0f seen_heap_mb=%.1f seen_disk_mb=%.1f", v["rollup_seen_ids"],
+      v["rollup_seen_ids_memory_bytes"] / 1048576, v["rollup_seen_ids_disk_bytes"] / 1048576 }' "$WORK/metrics-$RATE.txt")
   achieved=$(kv "$line" events_per_s)
   errors=$(kv "$line" errors)
   verdict=pass
@@ -275,7 +290,7 @@ while :; do
   elif [ "$fresh" = nan ] || python3 -c "import sys; sys.exit(0 if float('$fresh') > 30 else 1)"; then verdict=fail:freshness_p99_over_30s
   fi
   [ $MODE = smoke ] && verdict="${verdict/fail:/smoke:}"  # the smoke run proves the steps work; no thresholds
-  record step "rate=$RATE verdict=$verdict $line freshness_p99_s=$fresh $gcl $tr ooms=$oom"
+  record step "rate=$RATE verdict=$verdict $line freshness_p99_s=$fresh $gcl $tr ooms=$oom $seen"
   log "sustained $RATE events/s: $verdict (achieved $achieved, errors $errors, freshness p99 ${fresh}s, $gcl, $tr)"
   if [ "${verdict%%:*}" != fail ]; then
     LO=$RATE; BEST="rate=$RATE step_seconds=$STEP_S $line freshness_p99_s=$fresh $gcl"
@@ -306,6 +321,10 @@ fi
 echo
 echo "Total run time: $(( $(date +%s) - STARTED )) s"
 echo
-$REPORT table "$RESULTS"
+if [ -n "$SUSTAIN_AT" ]; then
+  grep '^step' "$RESULTS"
+else
+  $REPORT table "$RESULTS"
+fi
 [ -n "${KEEP:-}" ] && echo && echo "raw results: $RESULTS"
 exit 0

@@ -41,6 +41,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code dedupeLookup}: {@link SeenIds#contains} against 1,000,000 committed ids in 10
  *       runs, half the lookups hits (answered from the exact-id cache), half misses;
+ *   <li>{@code dedupeLookupInSegments}: the same with a 1 MiB heap budget for fingerprints,
+ *       so they are in memory-mapped segment files ({@link FingerprintSegment});
  *   <li>{@code fingerprintLookup}: {@link FingerprintMap#get} alone, same ids;
  *   <li>{@code spoolRecordsToColumns}: {@link EventColumns#appendRecord} of 200 spool record
  *       payloads of 500 request facts each into fresh columns, then {@link EventColumns#seal()}
@@ -62,6 +64,8 @@ public class RollupStageBenchmark {
     static final int COMMITTED = 1_000_000;
 
     private SeenIds seen;
+    private SeenIds seenInSegments;
+    private Path segmentDir;
     private FingerprintMap fingerprints;
     private String[] probes;
     private long[] probeFingerprints;
@@ -74,6 +78,9 @@ public class RollupStageBenchmark {
     @SuppressWarnings("unchecked")
     public void setUp() throws IOException {
         seen = new SeenIds(Duration.ofDays(7), run -> Optional.empty());
+        segmentDir = Files.createTempDirectory("gravix-jmh-seen-ids");
+        seenInSegments = new SeenIds(Duration.ofDays(7), SeenIds.DEFAULT_CACHE_BYTES, new SeenIds.Spill(segmentDir, 1 << 20),
+                run -> Optional.empty());
         fingerprints = new FingerprintMap();
         long now = System.currentTimeMillis();
         for (int run = 0; run < 10; run++) {
@@ -84,6 +91,7 @@ public class RollupStageBenchmark {
             }
             Arrays.sort(ids);
             seen.add(run + 1, now, ids);
+            seenInSegments.add(run + 1, now, ids);
         }
         SplittableRandom random = new SplittableRandom(5);
         probes = new String[LOOKUPS];
@@ -109,6 +117,8 @@ public class RollupStageBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        seenInSegments.close();
+        Files.delete(segmentDir);
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 Files.delete(f);
@@ -126,6 +136,14 @@ public class RollupStageBenchmark {
     public void dedupeLookup(Blackhole bh) {
         for (String id : probes) {
             bh.consume(seen.contains(id));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LOOKUPS)
+    public void dedupeLookupInSegments(Blackhole bh) {
+        for (String id : probes) {
+            bh.consume(seenInSegments.contains(id));
         }
     }
 
