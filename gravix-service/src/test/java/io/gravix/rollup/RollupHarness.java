@@ -56,6 +56,8 @@ final class RollupHarness implements AutoCloseable {
         RollupConfig config = new RollupConfig();
         config.setInterval(io.dropwizard.util.Duration.hours(1));
         config.setMaxRowsPerFile(maxRowsPerFile);
+        // A budget of a few small runs' fingerprints: every rollup test also dedupes against segment files.
+        config.setSeenIdMemory(io.dropwizard.util.DataSize.kibibytes(64));
         return config;
     }
 
