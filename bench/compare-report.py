@@ -192,12 +192,13 @@ def table(path):
         out.append('')
         out.append('Sustained search (each rate on a fresh server, -Xmx' + info.get('heap', '?') + '):')
         out.append('')
-        out.append('| rate | achieved | verdict | 503/errors | sealed-backlog trough first → last third | freshness p99 s | ack p99 ms | GC p99 / max ms | heap after GC max MB |')
-        out.append('|---|---|---|---|---|---|---|---|---|')
+        out.append('| rate | achieved | verdict | 503/errors | sealed-backlog trough first → last third | freshness p99 s | ack p99 ms | GC p99 / max ms | heap after GC max MB | seen ids: count, heap / disk MiB |')
+        out.append('|---|---|---|---|---|---|---|---|---|---|')
         for st in steps:
             out.append(f"| {num(float(st['rate']))} | {num(float(st['events_per_s']))} | {st['verdict'].replace('_', ' ')} | {st['errors']} | "
                        f"{num(float(st['trough_first']) / 1e6, 1)} → {num(float(st['trough_last']) / 1e6, 1)} MB | {st['freshness_p99_s']} | {st['p99_ms']} | "
-                       f"{st['gc_p99_ms']} / {st['gc_max_ms']} | {st['heap_after_gc_max_mb']} |")
+                       f"{st['gc_p99_ms']} / {st['gc_max_ms']} | {st['heap_after_gc_max_mb']} | "
+                       f"{num(float(st.get('seen_ids', 'nan')))}, {st.get('seen_heap_mb', 'n/a')} / {st.get('seen_disk_mb', 'n/a')} |")
     print('\n'.join(out))
 
 
