@@ -83,7 +83,7 @@ public final class RollupConfig {
 
     /**
      * Heap for the fingerprints of the newest ids in the dedupe window, per table (18–36
-     * bytes per id); beyond it they are written to sorted files under the work directory
+     * bytes per id); beyond it they are written to sorted files in <dataDir>/seen-ids
      * (16 bytes per id on disk, read through the page cache), so the heap does not grow with
      * the window.
      */

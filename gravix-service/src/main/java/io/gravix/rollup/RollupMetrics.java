@@ -95,7 +95,7 @@ final class RollupMetrics {
                 .register(registry);
         seenIdsDisk = Gauge.builder()
                 .name("rollup_seen_ids_disk_bytes")
-                .help("Disk the seen-id index's fingerprint files take under the work directory")
+                .help("Disk the seen-id index's fingerprint files take in <dataDir>/seen-ids")
                 .labelNames("table")
                 .register(registry);
         GaugeWithCallback.builder()

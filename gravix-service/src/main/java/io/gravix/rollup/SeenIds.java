@@ -52,7 +52,6 @@ final class SeenIds {
 
     private final long epochMillis;
     private final long cacheBudgetBytes;
-    private final ToLongFunction<String> fingerprints;
     private final BytesFingerprint bytesFingerprints;
     private final LongFunction<Optional<StoredRun>> exactIdsOfRun;
     private final Spill spill;
@@ -102,7 +101,7 @@ final class SeenIds {
 
     /** @param spill where fingerprints go beyond a heap budget; null keeps them all in memory */
     SeenIds(Duration window, long cacheBudgetBytes, Spill spill, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this(window, cacheBudgetBytes, spill, FingerprintMap::fingerprint, Slices::fingerprint, exactIdsOfRun);
+        this(window, cacheBudgetBytes, spill, Slices::fingerprint, exactIdsOfRun);
     }
 
     /** With another fingerprint function: tests use a colliding one. */
@@ -112,16 +111,18 @@ final class SeenIds {
 
     /** With another fingerprint function and a spill. */
     SeenIds(Duration window, Spill spill, ToLongFunction<String> fingerprints, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this(window, DEFAULT_CACHE_BYTES, spill, fingerprints,
-                (buf, off, len) -> fingerprints.applyAsLong(new String(buf, off, len, StandardCharsets.UTF_8)), exactIdsOfRun);
+        this(window, DEFAULT_CACHE_BYTES, spill, stringFingerprints(requireNonNull(fingerprints, "fingerprints is null")), exactIdsOfRun);
     }
 
-    private SeenIds(Duration window, long cacheBudgetBytes, Spill spill, ToLongFunction<String> fingerprints,
-                    BytesFingerprint bytesFingerprints, LongFunction<Optional<StoredRun>> exactIdsOfRun) {
-        this.bytesFingerprints = bytesFingerprints;
+    private static BytesFingerprint stringFingerprints(ToLongFunction<String> fingerprints) {
+        return (buf, off, len) -> fingerprints.applyAsLong(new String(buf, off, len, StandardCharsets.UTF_8));
+    }
+
+    private SeenIds(Duration window, long cacheBudgetBytes, Spill spill, BytesFingerprint bytesFingerprints,
+                    LongFunction<Optional<StoredRun>> exactIdsOfRun) {
+        this.bytesFingerprints = requireNonNull(bytesFingerprints, "bytesFingerprints is null");
         this.cacheBudgetBytes = cacheBudgetBytes;
         this.epochMillis = Math.max(1, window.toMillis() / 8);
-        this.fingerprints = requireNonNull(fingerprints, "fingerprints is null");
         this.exactIdsOfRun = requireNonNull(exactIdsOfRun, "exactIdsOfRun is null");
         this.spill = spill;
         if (spill != null) {
@@ -319,45 +320,27 @@ final class SeenIds {
 
     /** Fingerprints held, in memory and in segments. */
     long size() {
-        long n = 0;
-        for (Epoch e : epochs.values()) {
-            n += e.recentEntries();
-            for (FingerprintSegment segment : e.segments) {
-                n += segment.size();
-            }
-        }
-        return n;
+        long recent = epochs.values().stream().mapToLong(Epoch::recentEntries).sum();
+        return recent + allSegments().mapToLong(FingerprintSegment::size).sum();
     }
 
     /** Heap held by fingerprints (maps and segment directories) and by the exact-id cache, in bytes. */
     long memoryBytes() {
-        long n = cacheBytes + recentMemoryBytes();
-        for (Epoch e : epochs.values()) {
-            for (FingerprintSegment segment : e.segments) {
-                n += segment.memoryBytes();
-            }
-        }
-        return n;
+        return cacheBytes + recentMemoryBytes() + allSegments().mapToLong(FingerprintSegment::memoryBytes).sum();
     }
 
     /** Disk held by segments, in bytes. */
     long diskBytes() {
-        long n = 0;
-        for (Epoch e : epochs.values()) {
-            for (FingerprintSegment segment : e.segments) {
-                n += segment.diskBytes();
-            }
-        }
-        return n;
+        return allSegments().mapToLong(FingerprintSegment::diskBytes).sum();
     }
 
     /** Segments held, over all epochs. */
     int segments() {
-        int n = 0;
-        for (Epoch e : epochs.values()) {
-            n += e.segments.size();
-        }
-        return n;
+        return (int) allSegments().count();
+    }
+
+    private Stream<FingerprintSegment> allSegments() {
+        return epochs.values().stream().flatMap(e -> e.segments.stream());
     }
 
     private long recentMemoryBytes() {
