@@ -5,7 +5,7 @@
   compare-report.py quantile FILE NAME Q        histogram quantile (PromQL-style interpolation) over all series
   compare-report.py gc GCLOG                    key=value: GC pause p99/max, heap after GC, full GCs
   compare-report.py fio FIO.json                key=value: MB/s and fsyncs/s
-  compare-report.py trough SAMPLES              key=value: backlog troughs of the first and last third
+  compare-report.py backlog SAMPLES             key=value: mean sealed backlog of the middle and last third
   compare-report.py table RESULTS               the final table (RESULTS holds "section key=value ..." lines)
 """
 import json
@@ -80,13 +80,21 @@ def fio(path):
     return f'mb_per_s={w["bw_bytes"] / 1e6:.1f} fsyncs_per_s={fsyncs:.0f}'
 
 
-def trough(path):
-    rows = [line.split() for line in open(path) if line.strip()]
-    values = [float(r[1]) for r in rows]
+def backlog(path):
+    """The sealed backlog's mean over the middle and the last third of a step's samples.
+
+    The first third is the warm-up (JIT, the first seals, the first rollups catching up).
+    After it a rollup that keeps up leaves a stationary sawtooth (files wait for the
+    interval or rollup.backlogThreshold), so a mean over many teeth is stable; a rollup that
+    falls behind raises the last third's mean by its deficit times a third of the step.
+    """
+    values = [float(line.split()[1]) for line in open(path) if len(line.split()) == 2]
     if len(values) < 3:
-        return 'trough_first=0 trough_last=0 samples=%d' % len(values)
-    third = max(1, len(values) // 3)
-    return f'trough_first={min(values[:third]):.0f} trough_last={min(values[-third:]):.0f} samples={len(values)}'
+        return 'backlog_mid=0 backlog_last=0 backlog_max=0 samples=%d' % len(values)
+    third = len(values) // 3
+    mid, last = values[third:2 * third], values[2 * third:]
+    return (f'backlog_mid={statistics.fmean(mid):.0f} backlog_last={statistics.fmean(last):.0f} '
+            f'backlog_max={max(values[third:]):.0f} samples={len(values)}')
 
 
 def kv(line):
@@ -192,11 +200,11 @@ def table(path):
         out.append('')
         out.append('Sustained search (each rate on a fresh server, -Xmx' + info.get('heap', '?') + '):')
         out.append('')
-        out.append('| rate | achieved | verdict | 503/errors | sealed-backlog trough first → last third | freshness p99 s | ack p99 ms | GC p99 / max ms | heap after GC max MB | seen ids: count, heap / disk MiB |')
+        out.append('| rate | achieved | verdict | 503/errors | sealed backlog mean, middle → last third (max) | freshness p99 s | ack p99 ms | GC p99 / max ms | heap after GC max MB | seen ids: count, heap / disk MiB |')
         out.append('|---|---|---|---|---|---|---|---|---|---|')
         for st in steps:
             out.append(f"| {num(float(st['rate']))} | {num(float(st['events_per_s']))} | {st['verdict'].replace('_', ' ')} | {st['errors']} | "
-                       f"{num(float(st['trough_first']) / 1e6, 1)} → {num(float(st['trough_last']) / 1e6, 1)} MB | {st['freshness_p99_s']} | {st['p99_ms']} | "
+                       f"{num(float(st['backlog_mid']) / 1e6, 1)} → {num(float(st['backlog_last']) / 1e6, 1)} MB ({num(float(st['backlog_max']) / 1e6)}) | {st['freshness_p99_s']} | {st['p99_ms']} | "
                        f"{st['gc_p99_ms']} / {st['gc_max_ms']} | {st['heap_after_gc_max_mb']} | "
                        f"{num(float(st.get('seen_ids', 'nan')))}, {st.get('seen_heap_mb', 'n/a')} / {st.get('seen_disk_mb', 'n/a')} |")
     print('\n'.join(out))
@@ -213,8 +221,8 @@ if __name__ == '__main__':
         print(gc(sys.argv[2]))
     elif cmd == 'fio':
         print(fio(sys.argv[2]))
-    elif cmd == 'trough':
-        print(trough(sys.argv[2]))
+    elif cmd == 'backlog':
+        print(backlog(sys.argv[2]))
     elif cmd == 'table':
         table(sys.argv[2])
     else:

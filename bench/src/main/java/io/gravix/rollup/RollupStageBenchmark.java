@@ -167,6 +167,20 @@ public class RollupStageBenchmark {
         return c;
     }
 
+    /** As a run decodes: each id checked against the run's own ids and 1,000,000 committed ones (in segments). */
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public EventColumns spoolRecordsToColumnsWithDedupe() {
+        EventColumns c = EventColumns.of(Table.REQUEST_FACTS, 0);
+        RunDedupe dedupe = new RunDedupe(seenInSegments, ROWS);
+        long batchId = 1;
+        for (byte[] payload : payloads) {
+            c.appendRecord(payload, 0, payload.length, batchId++, dedupe);
+        }
+        c.seal();
+        return c;
+    }
+
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public SortedRun sortColumnar() {
