@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +14,12 @@ class RunDedupeTest {
     private static final class Arena {
         final byte[] bytes = new byte[1 << 20];
         int end = 1; // offset 0 is never an id
-        final List<int[]> slices = new ArrayList<>();
 
         int[] add(String id) {
             byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
             System.arraycopy(utf8, 0, bytes, end, utf8.length);
             int[] slice = {end, utf8.length};
             end += utf8.length;
-            slices.add(slice);
             return slice;
         }
     }
@@ -48,7 +44,7 @@ class RunDedupeTest {
 
     @Test
     void idsWhoseFingerprintsCollideAreComparedByTheirBytes() {
-        // every id has the same fingerprint, so the same slot chain and the same tag
+        // every id has the same fingerprint, so the same slot chain
         RunDedupe dedupe = new RunDedupe(new SeenIds(WINDOW, id -> 42L, id -> Optional.empty()), 4);
         Arena arena = new Arena();
         for (int i = 0; i < 300; i++) {
@@ -58,5 +54,18 @@ class RunDedupeTest {
         assertThat(keep(dedupe, arena, "c-299")).isFalse();
         assertThat(keep(dedupe, arena, "c-300")).isTrue();
         assertThat(dedupe.duplicates()).isEqualTo(2);
+    }
+
+    @Test
+    void dropsAnIdThatACommittedRunKept() {
+        String[] committed = {"old-1", "old-2"};
+        SeenIds seen = new SeenIds(WINDOW, run -> run == 1
+                ? Optional.of(new SeenIds.StoredRun(System.currentTimeMillis(), committed)) : Optional.empty());
+        seen.add(1, System.currentTimeMillis(), committed);
+        RunDedupe dedupe = new RunDedupe(seen, 4);
+        Arena arena = new Arena();
+        assertThat(keep(dedupe, arena, "old-2")).isFalse();
+        assertThat(keep(dedupe, arena, "new-1")).isTrue();
+        assertThat(dedupe.duplicates()).isEqualTo(1);
     }
 }
