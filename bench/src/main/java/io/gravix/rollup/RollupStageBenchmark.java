@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
@@ -39,8 +40,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@link FingerprintMap} are package-private). Scores are <b>events (or lookups) per
  * second</b>:
  * <ul>
- *   <li>{@code dedupeLookup}: {@link SeenIds#contains} against 1,000,000 committed ids in 10
- *       runs, half the lookups hits (answered from the exact-id cache), half misses;
+ *   <li>{@code dedupeLookup}: {@link SeenIds#contains} against {@code committed} ids (1,000,000 unless
+ *       {@code -p committed=N}) in 10 runs, half the lookups hits (answered from the exact-id cache), half misses;
  *   <li>{@code dedupeLookupInSegments}: the same with a 1 MiB heap budget for fingerprints,
  *       so they are in memory-mapped segment files ({@link FingerprintSegment});
  *   <li>{@code fingerprintLookup}: {@link FingerprintMap#get} alone, same ids;
@@ -61,7 +62,10 @@ import org.openjdk.jmh.infra.Blackhole;
 public class RollupStageBenchmark {
     static final int LOOKUPS = 1000;
     static final int ROWS = 100_000;
-    static final int COMMITTED = 1_000_000;
+
+    /** Committed ids the dedupe benchmarks look up against (a busy week holds tens of millions). */
+    @Param({"1000000"})
+    public int committed;
 
     private SeenIds seen;
     private SeenIds seenInSegments;
@@ -84,7 +88,7 @@ public class RollupStageBenchmark {
         fingerprints = new FingerprintMap();
         long now = System.currentTimeMillis();
         for (int run = 0; run < 10; run++) {
-            String[] ids = new String[COMMITTED / 10];
+            String[] ids = new String[committed / 10];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = id(run * ids.length + i);
                 fingerprints.putIfAbsent(FingerprintMap.fingerprint(ids[i]), run);
@@ -97,7 +101,7 @@ public class RollupStageBenchmark {
         probes = new String[LOOKUPS];
         probeFingerprints = new long[LOOKUPS];
         for (int i = 0; i < LOOKUPS; i++) {
-            probes[i] = i % 2 == 0 ? id(random.nextInt(COMMITTED)) : id(COMMITTED + random.nextInt(COMMITTED));
+            probes[i] = i % 2 == 0 ? id(random.nextInt(committed)) : id(committed + random.nextInt(committed));
             probeFingerprints[i] = FingerprintMap.fingerprint(probes[i]);
         }
 
@@ -167,7 +171,7 @@ public class RollupStageBenchmark {
         return c;
     }
 
-    /** As a run decodes: each id checked against the run's own ids and 1,000,000 committed ones (in segments). */
+    /** As a run decodes: each id checked against the run's own ids and the committed ones (in segments). */
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public EventColumns spoolRecordsToColumnsWithDedupe() {

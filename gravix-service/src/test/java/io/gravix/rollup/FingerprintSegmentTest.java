@@ -72,6 +72,27 @@ class FingerprintSegmentTest {
         assertThat(Files.size(dir.resolve("s.seg"))).isEqualTo(16L * n).isEqualTo(segment.diskBytes());
     }
 
+    /** The in-bucket estimate assumes uniform keys; clustered ones and long runs of one key must still be found. */
+    @Test
+    void keysFarFromWhereTheirBitsPutThemAreFound() throws IOException {
+        long[] keys = new long[3000];
+        for (int i = 0; i < 1000; i++) {
+            keys[i] = 0x7000_0000_0000_0000L + i; // a thousand neighbours at the bottom of one bucket
+            keys[1000 + i] = 0x7FFF_FFFF_FFFF_0000L; // a thousand equal keys at the top of it
+            keys[2000 + i] = -1000 + i; // the top of the unsigned range
+        }
+        FingerprintSegment segment = write("s.seg", keys, 0);
+        for (int i = 0; i < keys.length; i++) {
+            int first = segment.first(keys[i]);
+            assertThat(keys[first]).isEqualTo(keys[i]);
+            assertThat(first == 0 || keys[first - 1] != keys[i]).isTrue();
+        }
+        assertThat(segment.first(0x7000_0000_0000_0000L + 1000)).isEqualTo(-1);
+        assertThat(segment.first(0x7FFF_FFFF_FFFF_0001L)).isEqualTo(-1);
+        assertThat(segment.first(0x6FFF_FFFF_FFFF_FFFFL)).isEqualTo(-1);
+        assertThat(segment.first(0)).isEqualTo(-1);
+    }
+
     @Test
     void theExtremesOfTheUnsignedRangeAreFound() throws IOException {
         long[] keys = {0, 1, 2, Long.MAX_VALUE, Long.MIN_VALUE, -2, -1};
