@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
@@ -40,8 +40,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@link FingerprintMap} are package-private). Scores are <b>events (or lookups) per
  * second</b>:
  * <ul>
- *   <li>{@code dedupeLookup}: {@link SeenIds#contains} against {@code committed} ids (1,000,000 unless
- *       {@code -p committed=N}) in 10 runs, half the lookups hits (answered from the exact-id cache), half misses;
+ *   <li>{@code dedupeLookup}: {@link SeenIds#contains} against {@code committed} ids
+ *       (1,000,000 unless {@code -p committed=N}) in 10 runs, half the lookups hits (answered
+ *       from the exact-id cache), half misses;
  *   <li>{@code dedupeLookupInSegments}: the same with a 1 MiB heap budget for fingerprints,
  *       so they are in memory-mapped segment files ({@link FingerprintSegment});
  *   <li>{@code fingerprintLookup}: {@link FingerprintMap#get} alone, same ids;
