@@ -116,7 +116,7 @@ final class FingerprintSegment {
     /**
      * The index of the first entry with {@code fingerprint}, or -1; equal ones follow it.
      *
-     * <p>Fingerprints are uniform, so within its bucket an entry sits about where its low
+     * <p>Fingerprints are uniform, so within its bucket an entry sits about where its next
      * bits say: one probe at that estimate and a short walk (a few entries, one or two
      * cache lines of the mapped file) find it, where a binary search touched a line per
      * step. Any estimate gives the right answer; a good one only makes it fast.

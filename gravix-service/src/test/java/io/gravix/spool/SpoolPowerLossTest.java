@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *   <li>no file was sent to the dead-letter queue: a torn tail is truncated, not taken
  *       for corruption, and every sealed file the index lists exists and scans clean.
  * </ul>
- * {@code mvn verify} runs {@value #DEFAULT_TRIALS} cut points, {@value #IMAGES_PER_CUT} disk images each, from a fixed seed. A longer run:
+ * {@code mvn verify} runs {@value #DEFAULT_TRIALS} cut points (up to 4× that until every case was
+ * exercised), {@value #IMAGES_PER_CUT} disk images each, from a fixed seed. A longer run:
  * {@code mvn -B -pl gravix-service -am verify -Dtest=SpoolPowerLossTest -Dsurefire.failIfNoSpecifiedTests=false
  * -DskipITs -Dgravix.powerloss.trials=20000 -Dgravix.powerloss.seed=$RANDOM}. The seed fixes the
  * workload, the cut and the page choices; how the writer thread groups frames depends on
@@ -93,13 +94,9 @@ class SpoolPowerLossTest {
         int trials = 0;
         try {
             BatchIndex.open(base.resolve("template.db")).close(); // migrated once, copied into every trial
-            // The writer thread's timing decides where each cut lands, so a rare case (a torn page
-            // before valid frames) may miss the first TRIALS cut points: go on, boundedly, until
-            // every case has been exercised, rather than pass without it or fail by chance.
-            for (int t = 0; t < TRIALS || (TRIALS >= 100 && !seen.keySet().containsAll(EXERCISED) && t < 4 * TRIALS); t++) {
-                trials++;
+            for (; needsAnotherTrial(trials); trials++) {
                 long seed = seeds.nextLong();
-                Path root = base.resolve("trial-" + t);
+                Path root = base.resolve("trial-" + trials);
                 Files.createDirectories(root);
                 Files.copy(base.resolve("template.db"), root.resolve("index.db"));
                 new Trial(root, seed).run();
@@ -112,6 +109,15 @@ class SpoolPowerLossTest {
         if (TRIALS >= 100) {
             assertThat(seen.keySet()).as("what %d trials exercised", trials).containsAll(EXERCISED);
         }
+    }
+
+    /**
+     * The writer thread's timing decides where each cut lands, so a rare case (a torn page
+     * before valid frames) may miss the first TRIALS cut points: a full run goes on, up to
+     * 4 × TRIALS, until every case was exercised, rather than pass without it or fail by chance.
+     */
+    private boolean needsAnotherTrial(int done) {
+        return done < TRIALS || (TRIALS >= 100 && done < 4 * TRIALS && !seen.keySet().containsAll(EXERCISED));
     }
 
     /**
