@@ -100,7 +100,15 @@ final class BodyReader {
                 if (n > limit) {
                     throw IngestException.tooLarge(overLimit);
                 }
+                // Full, as it is after exactly Content-Length bytes: grow only if more follow
+                // (a body read into one array of its size is one allocation, not three).
+                int next = in.read();
+                if (next < 0) {
+                    break;
+                }
                 buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, limit + 1));
+                buf[n++] = (byte) next;
+                continue;
             }
             int r = in.read(buf, n, buf.length - n);
             if (r < 0) {
