@@ -25,8 +25,8 @@ while [ $# -gt 0 ]; do
 done
 
 case $MODE in  # seconds per ingest case (+ warm-up), rollup events and launches, sustained step and budget
-  full)  INGEST_S=30; WARM_S=10; ROLLUP_EVENTS=1000000; LAUNCHES=3; STEP_S=300; SUSTAIN_BUDGET_S=1700; MAX_STEPS=5; FIO_S=30; WARMUP_EVENTS=400000 ;;
-  quick) INGEST_S=12; WARM_S=5;  ROLLUP_EVENTS=300000;  LAUNCHES=1; STEP_S=60;  SUSTAIN_BUDGET_S=300;  MAX_STEPS=3; FIO_S=10; WARMUP_EVENTS=200000 ;;
+  full)  INGEST_S=30; WARM_S=10; ROLLUP_EVENTS=1000000; LAUNCHES=3; STEP_S=300; SUSTAIN_BUDGET_S=1700; MAX_STEPS=5; FIO_S=30; WARMUP_EVENTS=1000000 ;;
+  quick) INGEST_S=12; WARM_S=5;  ROLLUP_EVENTS=300000;  LAUNCHES=1; STEP_S=60;  SUSTAIN_BUDGET_S=300;  MAX_STEPS=3; FIO_S=10; WARMUP_EVENTS=300000 ;;
   smoke) INGEST_S=4;  WARM_S=2;  ROLLUP_EVENTS=30000;   LAUNCHES=1; STEP_S=10;  SUSTAIN_BUDGET_S=1;    MAX_STEPS=1; FIO_S=2;  WARMUP_EVENTS=20000 ;;
 esac
 HEAP=${GRAVIX_HEAP:-512m}
@@ -119,6 +119,27 @@ post() {  # post <section> <url> <format> <batch> <clients> <events> [extra Post
   log "$section: $line"
 }
 
+sealed_bytes() {  # sealed_bytes <metrics url>: spool_sealed_bytes of a running Gravix
+  curl -sf "$1" | awk '$1 == "spool_sealed_bytes" {printf "%.0f", $2}'
+}
+
+rolled_up() {  # rolled_up <metrics url> <seconds>: lets the open spool file seal (maxFileAge 10s), then waits until the rollup took every sealed file; prints yes or no
+  sleep 11
+  for _ in $(seq "$2"); do
+    [ "$(sealed_bytes "$1")" = 0 ] && { echo yes; return; }
+    sleep 1
+  done
+  echo no
+}
+
+half_rate_case() {  # JSON 500 x 8 paced at half the burst rate just measured, on the same (warm) server once the rollup caught up with the burst
+  local metrics="http://127.0.0.1:$G_ADMIN/metrics" half
+  half=$(( $(kv "$(grep '^gravix_json500 ' "$RESULTS")" events_per_s) / 2000 * 1000 ))
+  [ "$(rolled_up "$metrics" 120)" = yes ] || log "half-rate case: the burst's backlog was not rolled up within 120 s; measuring anyway"
+  post gravix_json500_half "http://127.0.0.1:$G_PORT/v1/request-facts" json 500 8 100000 --auth "Bearer $KEY" \
+    --seconds $((INGEST_S * 2)) --warmup $WARM_S --rate $half --metrics "$metrics"
+}
+
 # distinct events per case's body pool (a timed run reuses the pool with new ids)
 CASES=("json500 json 500 8 100000" "proto500 protobuf 500 8 100000" "json1 json 1 32 20000")
 [ $MODE = smoke ] && CASES=("json500 json 500 8 20000" "proto500 protobuf 500 8 20000" "json1 json 1 32 2000")
@@ -133,6 +154,7 @@ for c in "${CASES[@]}"; do
   set -- $c
   post "gravix_$1" "http://127.0.0.1:$G_PORT/v1/request-facts" "$2" "$3" "$4" "$5" --auth "Bearer $KEY" \
     --seconds $INGEST_S --warmup $WARM_S --metrics "http://127.0.0.1:$G_ADMIN/metrics"
+  [ "$1" = json500 ] && half_rate_case
 done
 stop $GRAVIX_PID
 
@@ -243,7 +265,7 @@ fi
 if [ -n "$SUSTAIN_AT" ]; then
   RATE=$SUSTAIN_AT; MAX_STEPS=1
 else
-  JSON_MAX=$(kv "$(grep '^gravix_json500' "$RESULTS")" events_per_s)
+  JSON_MAX=$(kv "$(grep '^gravix_json500 ' "$RESULTS")" events_per_s)
   ROLLUP_RATE=$(kv "$(grep '^rollup_gravix' "$RESULTS" | head -1)" events_per_s)
   RATE=$(( JSON_MAX < ROLLUP_RATE ? JSON_MAX * 75 / 100 : ROLLUP_RATE * 75 / 100 ))
   RATE=$(( RATE / 1000 * 1000 ))
@@ -258,7 +280,7 @@ while :; do
   start_gravix "$name" "-Xlog:gc*:file=$WORK/gc-$RATE.log"
   METRICS=http://127.0.0.1:$G_ADMIN/metrics
   ( while :; do
-      v=$(curl -sf "$METRICS" | awk '$1 == "spool_sealed_bytes" {printf "%.0f", $2}')
+      v=$(sealed_bytes "$METRICS")
       [ -n "$v" ] && echo "$(date +%s) $v"
       sleep 2
     done ) > "$WORK/backlog-$RATE.txt" 2>/dev/null &
@@ -268,13 +290,8 @@ while :; do
     --batch 500 --concurrency 8 --events 100000 --seed "$SEED" --base "$BASE" --tag "s$RATE" --auth "Bearer $KEY" \
     --seconds $STEP_S --rate $RATE --metrics "$METRICS" 2>"$WORK/$name.client.log") || fail "load client failed at $RATE events/s"
   stop $SAMPLER
-  # let the last open file seal (spool.maxFileAge 10s) and the rollup commit it; then read freshness
-  sleep 11
-  drained=no
-  for _ in $(seq $([ $MODE = smoke ] && echo 25 || echo 60)); do
-    [ "$(curl -sf "$METRICS" | awk '$1 == "spool_sealed_bytes" {printf "%.0f", $2}')" = 0 ] && { drained=yes; break; }
-    sleep 1
-  done
+  # let the last open file seal and the rollup commit it; then read freshness
+  drained=$(rolled_up "$METRICS" $([ $MODE = smoke ] && echo 25 || echo 60))
   curl -sf "$METRICS" > "$WORK/metrics-$RATE.txt" || fail "could not read /metrics at $RATE events/s"
   stop $GRAVIX_PID
   fresh=$($REPORT quantile "$WORK/metrics-$RATE.txt" lake_freshness_seconds 0.99)

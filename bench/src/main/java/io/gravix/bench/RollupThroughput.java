@@ -34,16 +34,23 @@ import java.util.concurrent.TimeUnit;
  * <p>With {@code --seed} the measured pass rolls up {@code bench/compare.sh}'s shared dataset
  * ({@link CompareDataset}: timestamps over three hours before {@code --base}, 5 % of requests
  * sent twice) instead of events timestamped now, and a last line {@code RESULT key=value ...}
- * gives the figures to the script.
+ * gives the figures to the script. A warm-up pass ({@code -DwarmupEvents}, 400,000 unless set)
+ * runs first in its own spool and lake, on the same kind of events as the measured pass (with
+ * {@code --seed}: the shared dataset's shape with other ids), so the measured runs time
+ * compiled code, as in a server that has been rolling up for a while.
  */
 public final class RollupThroughput {
     public static void main(String[] args) throws Exception {
         CompareDataset dataset = null;
+        CompareDataset warmupDataset = null;
+        int warmupEvents = Integer.getInteger("warmupEvents", 400_000);
         if (args.length >= 4 && args[0].equals("--seed") && args[2].equals("--base")) {
             long seed = Long.parseLong(args[1]);
             long base = Long.parseLong(args[3]);
             args = java.util.Arrays.copyOfRange(args, 4, args.length);
             dataset = new CompareDataset("roll", seed, base, args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000);
+            // The same shape (duplicates, hours, sizes), other ids: the JIT compiles the paths the measured runs take.
+            warmupDataset = new CompareDataset("warm", seed, base, warmupEvents);
         }
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int writerThreads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
@@ -51,7 +58,7 @@ public final class RollupThroughput {
         Path dir = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("gravix-rollup-bench");
         // A server rolls up for days: measure warmed-up code, not the JIT compiling it.
         // -DwarmupEvents=N: a shorter warm-up for bench/compare.sh --smoke
-        Result warmup = measure(Files.createTempDirectory(dir, "warmup"), Integer.getInteger("warmupEvents", 400_000), writerThreads, maxRunMiB, null);
+        Result warmup = measure(Files.createTempDirectory(dir, "warmup"), warmupEvents, writerThreads, maxRunMiB, warmupDataset);
         System.out.printf("warm-up: %,d events in %.2f s%n", warmup.events, warmup.seconds);
         Result r = measure(Files.createTempDirectory(dir, "measured"), events, writerThreads, maxRunMiB, dataset);
         System.out.printf("rollup of %,d request facts (%,d spool bytes, %.1f B/event), writerThreads=%d, maxRunBytes=%d MiB:%n",
