@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * rest by event hour and row order ({@link SortedRun}) and cuts each hour into files of at
  * most the run's {@code maxRowsPerFile} rows, named {@code part-<instance>-<run>-<n>}; (5) records the
  * keys, claims the run in the lake's instance record, checks for disk room, writes and puts the
- * files; (6) commits the run, its batches and its kept ids in one SQLite transaction;
+ * files on the writer threads while this thread packs the kept ids for the commit; (6) commits the run, its batches and its kept ids in one SQLite transaction;
  * (7) deletes the batches' spool files.
  *
  * <p>Why re-execution is exactly-once: steps 2–5 are a function of the planned batches
@@ -203,12 +204,16 @@ final class TableRollup {
         long late = lateEvents(plan, eventsPerHour(sorted), keys);
         long sortedAt = System.nanoTime();
         prepareLake(plan, keys, input.spoolBytes());
-        long bytes = writeAndPut(jobs, input.columns(), sorted.rows());
+        List<Future<Long>> writes = submitWrites(jobs, input.columns(), sorted.rows());
+        // The commit's ids are a function of the columns alone: pack them on this thread, idle
+        // until the files are written, instead of after.
+        IdsToCommit ids = whileWriting(writes, () -> IdsToCommit.of(input.columns()));
+        long bytes = awaitWrites(writes);
         ctx.crashPoints().reached(CrashPoint.ALL_FILES_PUT);
         deleteKeysOfEarlierAttempts(plan, keys);
         long written = System.nanoTime();
 
-        int kept = commit(plan, input, jobs.size(), bytes);
+        int kept = commit(plan, input, ids, jobs.size(), bytes);
         ctx.metrics().committed(name(), plan.id(), ctx.clock().millis(), input.freshness(), late, input.duplicates(), jobs.size(), bytes);
         deleteSpoolFiles(input.spoolFiles());
         RunSummary summary = new RunSummary(plan.id(), name(), input.spoolFiles().size(), kept, input.duplicates(), bytes,
@@ -366,9 +371,17 @@ final class TableRollup {
         ctx.metrics().seenIds.labelValues(name()).set(seen.size());
     }
 
+    /** The ids a run keeps, sorted and packed, and as the ledger stores them. */
+    private record IdsToCommit(PackedIds packed, byte[] encoded) {
+        static IdsToCommit of(EventColumns columns) {
+            PackedIds packed = PackedIds.sortedFrom(columns);
+            return new IdsToCommit(packed, EventIdList.encode(packed));
+        }
+    }
+
     /** Commits the run, its batches and its kept ids in one transaction, and prunes ids past the window; returns how many ids. */
-    private int commit(PlannedRun plan, RunInput input, int files, long bytes) {
-        PackedIds ids = PackedIds.sortedFrom(input.columns());
+    private int commit(PlannedRun plan, RunInput input, IdsToCommit toCommit, int files, long bytes) {
+        PackedIds ids = toCommit.packed();
         long now = ctx.clock().millis();
         // Remember ids for the window counted from the oldest event still waiting (a retry in a backlog
         // accepted within the window of its first copy must still be dropped), never from later than now.
@@ -378,7 +391,7 @@ final class TableRollup {
         // memory too, no other run may dedupe against the in-memory index.
         seenBehindIndex = true;
         ctx.ledger().commitRun(new CommittedRun(plan.id(), now, input.spoolFiles().size(), ids.size(), input.duplicates(), files,
-                bytes, EventIdList.encode(ids), ids.size()), name(), pruneBefore);
+                bytes, toCommit.encoded(), ids.size()), name(), pruneBefore);
         ctx.crashPoints().reached(CrashPoint.COMMITTED);
         seen.add(plan.id(), now, ids);
         seen.prune(pruneBefore);
@@ -451,8 +464,8 @@ final class TableRollup {
         return (a + b - 1) / b;
     }
 
-    /** Writes and puts every file, {@code writerThreads} at a time; returns the bytes put. */
-    private long writeAndPut(List<FileJob> jobs, EventColumns columns, int[] order) throws IOException, InterruptedException {
+    /** Starts writing and putting every file, {@code writerThreads} at a time. */
+    private List<Future<Long>> submitWrites(List<FileJob> jobs, EventColumns columns, int[] order) {
         AtomicInteger puts = new AtomicInteger();
         List<Future<Long>> futures = new ArrayList<>(jobs.size());
         for (FileJob job : jobs) {
@@ -464,6 +477,24 @@ final class TableRollup {
                 return size;
             }));
         }
+        return futures;
+    }
+
+    /**
+     * Runs {@code work} while the writes go on; if it fails, waits for them first, since no
+     * task of this attempt may still touch the work directory or the store when the run fails.
+     */
+    static <T> T whileWriting(List<Future<Long>> writes, Supplier<T> work) throws InterruptedException {
+        try {
+            return work.get();
+        } catch (RuntimeException | Error e) {
+            awaitAll(writes);
+            throw e;
+        }
+    }
+
+    /** Waits for every write; returns the bytes put, or throws the first failure once none runs. */
+    private static long awaitWrites(List<Future<Long>> futures) throws IOException, InterruptedException {
         long bytes = 0;
         try {
             for (Future<Long> f : futures) {
