@@ -23,7 +23,7 @@ import org.apache.parquet.schema.MessageType;
  * of parquet-mr's row-at-a-time {@code RecordConsumer} path.
  *
  * <p>File layout: dictionary encoding on for every column but the unique {@code event_id}
- * and {@code trace_id} (a column falls back by itself when its dictionary passes
+ * and {@code trace_id} and the all but unique {@code ts} (a column falls back by itself when its dictionary passes
  * {@link #DICTIONARY_PAGE_SIZE});
  * Parquet v2 data pages, whose fallback encodings are DELTA_BYTE_ARRAY for strings and
  * DELTA_BINARY_PACKED for integers; ZSTD page compression; one row group per file (files
@@ -44,6 +44,8 @@ public final class ColumnarParquetWriter {
             // unique per row: a dictionary would only be filled, hashed and abandoned (DELTA_BYTE_ARRAY either way)
             .withDictionaryEncoding("event_id", false)
             .withDictionaryEncoding("trace_id", false)
+            // microseconds: all but unique too (tried: same bytes per event, ~4 % faster encode without)
+            .withDictionaryEncoding("ts", false)
             .withDictionaryPageSize(DICTIONARY_PAGE_SIZE)
             .withPageSize(PAGE_SIZE)
             .withPageRowCountLimit(PAGE_ROWS)
