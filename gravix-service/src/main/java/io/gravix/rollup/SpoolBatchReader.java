@@ -6,6 +6,7 @@ import io.gravix.spool.SpoolFileScanner;
 import io.gravix.spool.SpoolFormatException;
 import io.gravix.spool.Table;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,25 +34,36 @@ final class SpoolBatchReader {
         }
     }
 
-    /** The frames of one checked spool file: payloads as slices of {@code content}. */
-    record Frames(byte[] content, List<long[]> slices) {
+    /** The frames of one checked spool file: {file offset, payload offset in the arena, payload length} each. */
+    record Frames(List<long[]> slices) {
         int size() {
             return slices.size();
         }
     }
 
-    static Frames read(Table table, Path file) throws IOException, Unreadable {
+    /**
+     * Reads and checks {@code file} straight into {@code columns}' arena (its records stay
+     * there; no copy of the file is kept besides), ready to be {@linkplain #append appended}.
+     */
+    static Frames read(Table table, Path file, EventColumns columns) throws IOException, Unreadable {
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 1024) {
+            throw new Unreadable("a spool file of " + size + " bytes does not fit one arena (at most 2 GiB)", 0);
+        }
+        int at = columns.claimArena((int) size);
         List<long[]> slices = new ArrayList<>();
-        byte[][] content = new byte[1][];
         SpoolFileScanner.Result scan;
         try {
-            scan = SpoolFileScanner.scan(file, (offset, buf, payloadOffset, length) -> {
-                content[0] = buf;
-                slices.add(new long[] {offset, payloadOffset, length});
-            });
+            scan = SpoolFileScanner.scanInto(file, columns.arena(), at, (int) size,
+                    (offset, buf, payloadOffset, length) -> slices.add(new long[] {offset, payloadOffset, length}));
         } catch (SpoolFormatException e) {
             throw new Unreadable("bad header: " + e.problem(), e.offset());
         }
+        check(table, scan);
+        return new Frames(slices);
+    }
+
+    private static void check(Table table, SpoolFileScanner.Result scan) throws Unreadable {
         if (scan.tail() != SpoolFileScanner.Tail.CLEAN) {
             throw new Unreadable("checksum mismatch or incomplete frame at offset " + scan.validEnd() + " of a sealed file of "
                     + scan.fileSize() + " bytes (" + scan.frames() + " valid frames before it)", scan.validEnd());
@@ -60,7 +72,6 @@ final class SpoolBatchReader {
             throw new Unreadable("header names table " + scan.header().table() + ", but the file is in the spool of "
                     + table.tableName(), 0);
         }
-        return new Frames(content[0], slices);
     }
 
     /** Receives each frame's count of events after it is appended. */
@@ -69,7 +80,7 @@ final class SpoolBatchReader {
     }
 
     /**
-     * Appends every frame of {@code frames} to {@code columns}. A payload that is not the
+     * Appends every frame of {@code frames}, read into {@code columns}' arena, to {@code columns}. A payload that is not the
      * table's record makes the whole file unreadable; the caller then drops the run's columns.
      */
     static void append(Frames frames, long batchId, EventColumns columns, EventColumns.IdFilter filter, FrameListener listener)
@@ -77,7 +88,7 @@ final class SpoolBatchReader {
         for (long[] s : frames.slices()) {
             int before = columns.rows();
             try {
-                int events = columns.appendRecord(frames.content(), (int) s[1], (int) s[2], batchId, filter);
+                int events = columns.appendRecordAt((int) s[1], (int) s[2], batchId, filter);
                 listener.appended(columns.lastRecordIngestedAtMicros(), events, columns.rows() - before);
             } catch (MalformedRecordException e) {
                 throw new Unreadable("frame payload is not a valid " + columns.schema().getName() + " record: " + e.getMessage(), s[0]);

@@ -282,7 +282,7 @@ final class TableRollup {
         for (BatchRecord batch : batches) {
             Path file = spoolFile(batch);
             try {
-                SpoolBatchReader.append(SpoolBatchReader.read(table.table(), file), batch.id(), columns, dedupe,
+                SpoolBatchReader.append(SpoolBatchReader.read(table.table(), file, columns), batch.id(), columns, dedupe,
                         (ingestedAtMicros, events, kept) -> freshness.add(ingestedAtMicros, kept));
             } catch (SpoolBatchReader.Unreadable e) {
                 throw new UnreadableBatch(batch, file, e);

@@ -48,10 +48,15 @@ public final class SpoolFile {
 
     /** Parses a header, or throws {@link SpoolFormatException} saying what is wrong with it. */
     static Header decodeHeader(byte[] bytes, Path file) {
-        if (bytes.length < HEADER_SIZE) {
+        return decodeHeader(bytes, 0, bytes.length, file);
+    }
+
+    /** Decodes the header of the file held in {@code bytes[start, start + size)}. */
+    static Header decodeHeader(byte[] bytes, int start, int size, Path file) {
+        if (size < HEADER_SIZE) {
             throw new SpoolFormatException(file, 0, "file shorter than the " + HEADER_SIZE + "-byte header");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes, 0, HEADER_SIZE).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(bytes, start, HEADER_SIZE).order(ByteOrder.BIG_ENDIAN);
         byte[] magic = new byte[MAGIC.length];
         b.get(magic);
         if (!java.util.Arrays.equals(magic, MAGIC)) {
@@ -63,7 +68,7 @@ public final class SpoolFile {
         long created = b.getLong();
         int storedCrc = b.getInt();
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, HEADER_SIZE - 4);
+        crc.update(bytes, start, HEADER_SIZE - 4);
         if ((int) crc.getValue() != storedCrc) {
             throw new SpoolFormatException(file, 0, "header checksum mismatch");
         }

@@ -6,8 +6,11 @@ import static io.gravix.spool.SpoolFile.MAX_FRAME_PAYLOAD;
 import static io.gravix.spool.SpoolFile.getInt;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Reads a spool file frame by frame and classifies what follows the last valid frame.
@@ -85,43 +88,69 @@ public final class SpoolFileScanner {
     }
 
     static Result scan(Path file, byte[] buf, FrameVisitor visitor, long tornTailWindow) {
+        return scan(file, buf, 0, buf.length, visitor, tornTailWindow);
+    }
+
+    /**
+     * Reads the whole of a complete file into {@code into[at..]} and scans it there, so a
+     * caller that keeps the payloads (the rollup's arena) reads each byte once and holds no
+     * second copy. {@code into} must have room for the file's {@code size} bytes; the
+     * visitor's {@code offset} is the frame's offset in the file, its payload offset a
+     * position in {@code into}.
+     */
+    public static Result scanInto(Path file, byte[] into, int at, int size, FrameVisitor visitor) throws IOException {
+        ByteBuffer window = ByteBuffer.wrap(into, at, size);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (window.hasRemaining() && channel.read(window) >= 0) {
+                // a sealed file does not change; a shorter one than claimed is scanned as it is
+            }
+        }
+        return scan(file, into, at, window.position(), visitor, 1);
+    }
+
+    /** Scans the file held in {@code buf[start, end)}. */
+    private static Result scan(Path file, byte[] buf, int start, int end, FrameVisitor visitor, long tornTailWindow) {
         if (tornTailWindow < 1) {
             throw new IllegalArgumentException("tornTailWindow must be at least 1, got " + tornTailWindow);
         }
-        SpoolFile.Header header = SpoolFile.decodeHeader(buf, file);
-        int pos = HEADER_SIZE;
+        SpoolFile.Header header = SpoolFile.decodeHeader(buf, start, end - start, file);
+        int pos = start + HEADER_SIZE;
         int frames = 0;
-        while (pos < buf.length) {
-            int length = validFrameLength(buf, pos);
+        while (pos < end) {
+            int length = validFrameLength(buf, pos, end);
             if (length < 0) {
-                long from = Math.min((long) pos + tornTailWindow, buf.length);
-                Tail tail = hasValidFrameAfter(buf, (int) from) ? Tail.CORRUPT : Tail.TORN;
-                return new Result(header, frames, pos, buf.length, tail);
+                long from = Math.min((long) pos + tornTailWindow, end);
+                Tail tail = hasValidFrameAfter(buf, (int) from, end) ? Tail.CORRUPT : Tail.TORN;
+                return new Result(header, frames, pos - start, end - start, tail);
             }
             if (visitor != null) {
-                visitor.visit(pos, buf, pos + FRAME_OVERHEAD, length);
+                visitor.visit(pos - start, buf, pos + FRAME_OVERHEAD, length);
             }
             frames++;
             pos += FRAME_OVERHEAD + length;
         }
-        return new Result(header, frames, pos, buf.length, Tail.CLEAN);
+        return new Result(header, frames, pos - start, end - start, Tail.CLEAN);
     }
 
     /** The payload length of a complete frame with a good checksum at {@code pos}, or -1. */
     static int validFrameLength(byte[] buf, int pos) {
-        if (buf.length - pos < FRAME_OVERHEAD) {
+        return validFrameLength(buf, pos, buf.length);
+    }
+
+    private static int validFrameLength(byte[] buf, int pos, int end) {
+        if (end - pos < FRAME_OVERHEAD) {
             return -1;
         }
         int length = getInt(buf, pos);
-        if (length <= 0 || length > MAX_FRAME_PAYLOAD || (long) pos + FRAME_OVERHEAD + length > buf.length) {
+        if (length <= 0 || length > MAX_FRAME_PAYLOAD || (long) pos + FRAME_OVERHEAD + length > end) {
             return -1;
         }
         return SpoolFile.frameChecksum(buf, pos, length) == getInt(buf, pos + 4) ? length : -1;
     }
 
-    private static boolean hasValidFrameAfter(byte[] buf, int from) {
-        for (int pos = from; pos <= buf.length - FRAME_OVERHEAD - 1; pos++) {
-            if (validFrameLength(buf, pos) >= 0) {
+    private static boolean hasValidFrameAfter(byte[] buf, int from, int end) {
+        for (int pos = from; pos <= end - FRAME_OVERHEAD - 1; pos++) {
+            if (validFrameLength(buf, pos, end) >= 0) {
                 return true;
             }
         }

@@ -160,6 +160,39 @@ class ColumnDecodingTest {
     }
 
     @Test
+    void aRecordReadIntoTheArenaInPlaceDecodesAsACopiedOne() throws IOException {
+        EventFactory events = new EventFactory("p", Clock.fixed(T0, ZoneOffset.UTC), 3);
+        RequestFactRecord.Builder record = RequestFactRecord.newBuilder().setSource("web").setIngestedAtMicros(42);
+        for (int i = 0; i < 20; i++) {
+            record.addFacts(events.requestFact(i));
+        }
+        byte[] bytes = record.build().toByteArray();
+
+        EventColumns copied = EventColumns.of(Table.REQUEST_FACTS, bytes.length);
+        copied.appendRecord(bytes, 0, bytes.length, 5, EventColumns.KEEP_ALL);
+        EventColumns inPlace = EventColumns.of(Table.REQUEST_FACTS, 0);
+        int at = inPlace.claimArena(bytes.length + 10);
+        System.arraycopy(bytes, 0, inPlace.arena(), at + 10, bytes.length);
+        assertThat(inPlace.appendRecordAt(at + 10, bytes.length, 5, EventColumns.KEEP_ALL)).isEqualTo(20);
+
+        Path a = dir.resolve("copied.parquet");
+        Path b = dir.resolve("in-place.parquet");
+        writeAll(a, copied);
+        writeAll(b, inPlace);
+        assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+    }
+
+    @Test
+    void aRecordOutsideTheClaimedArenaIsRefused() {
+        EventColumns columns = EventColumns.of(Table.REQUEST_FACTS, 4096);
+        int at = columns.claimArena(100);
+        assertThatThrownBy(() -> columns.appendRecordAt(at + 50, 51, 1, EventColumns.KEEP_ALL))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not in the arena's claimed bytes");
+        assertThatThrownBy(() -> columns.appendRecordAt(0, 5, 1, EventColumns.KEEP_ALL))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void bytesThatAreNotARecordAreRefusedNotMisread() {
         byte[] good = RequestFactRecord.newBuilder().addFacts(new EventFactory("m", Clock.fixed(T0, ZoneOffset.UTC), 1)
                 .requestFact(1)).setSource("web").build().toByteArray();

@@ -52,6 +52,41 @@ class SpoolFileScannerTest {
     }
 
     @Test
+    void scanningIntoAnArrayAtAnOffsetSeesTheFileAsAScanDoes() throws IOException {
+        byte[] bytes = file(Table.SERVICE_EVENTS, 7, frames);
+        Path file = spoolFile(bytes);
+        byte[] into = new byte[100 + bytes.length + 50];
+        Arrays.fill(into, (byte) 0x5A);
+        List<Seen> seen = new ArrayList<>();
+        SpoolFileScanner.Result r = SpoolFileScanner.scanInto(file, into, 100, bytes.length,
+                (offset, buf, at, length) -> seen.add(new Seen(offset, Arrays.copyOfRange(buf, at, at + length))));
+
+        assertThat(r).isEqualTo(SpoolFileScanner.scan(file, null));
+        assertThat(seen).extracting(Seen::offset).containsExactlyElementsOf(bounds.subList(0, 5));
+        assertThat(seen.get(3).payload()).isEqualTo(payload("d", 5));
+        assertThat(Arrays.copyOfRange(into, 100, 100 + bytes.length)).isEqualTo(bytes);
+        byte[] untouched = new byte[50];
+        Arrays.fill(untouched, (byte) 0x5A);
+        assertThat(Arrays.copyOfRange(into, 100 + bytes.length, into.length)).as("bytes after the room").isEqualTo(untouched);
+    }
+
+    @Test
+    void scanningIntoAnArrayStopsAtTheFilesEndEvenWhenValidBytesFollowIt() throws IOException {
+        byte[] full = file(Table.REQUEST_FACTS, 7, frames);
+        int cut = (int) (bounds.get(4) + 3);
+        Path torn = spoolFile(Arrays.copyOf(full, cut));
+        // the array holds the whole file after the room: a scan that looked past the room would find the last frame whole
+        byte[] into = Arrays.copyOf(full, full.length);
+
+        SpoolFileScanner.Result r = SpoolFileScanner.scanInto(torn, into, 0, cut, null);
+
+        assertThat(r).isEqualTo(SpoolFileScanner.scan(torn, null));
+        assertThat(r.tail()).isEqualTo(SpoolFileScanner.Tail.TORN);
+        assertThat(r.frames()).isEqualTo(4);
+        assertThat(r.fileSize()).isEqualTo(cut);
+    }
+
+    @Test
     void aFileWithOnlyAHeaderIsCleanAndEmpty() throws IOException {
         SpoolFileScanner.Result r = SpoolFileScanner.scan(spoolFile(file(Table.REQUEST_FACTS, 7, List.of())), null);
         assertThat(r.frames()).isZero();

@@ -177,7 +177,27 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
      *     lacks what ingest guarantees (a timestamp, a duration)
      */
     public int appendRecord(byte[] buf, int off, int len, long batchId, IdFilter filter) {
-        int at = copyIntoArena(buf, off, len);
+        return appendRecordAt(copyIntoArena(buf, off, len), len, batchId, filter);
+    }
+
+    /**
+     * Room for {@code bytes} more bytes at the end of the arena, for a reader to put a whole
+     * spool file in (then {@link #appendRecordAt} its frames' payloads): each byte is read
+     * once and the run holds no second copy of its files. Returns where the room starts in
+     * {@link #arena()}, which this may replace by a larger array.
+     */
+    public int claimArena(int bytes) {
+        ensureArenaRoom(bytes);
+        int at = arenaSize;
+        arenaSize += bytes;
+        return at;
+    }
+
+    /** Like {@link #appendRecord}, for a record already in the arena at {@code at} (see {@link #claimArena}). */
+    public int appendRecordAt(int at, int len, long batchId, IdFilter filter) {
+        if (at < DEFAULT_ENVIRONMENT.length || (long) at + len > arenaSize) {
+            throw new IllegalArgumentException("record [" + at + ", " + ((long) at + len) + ") is not in the arena's claimed bytes");
+        }
         int record = newFrame(batchId);
         WireReader fields = new WireReader(arena, at, len);
         while (!fields.atEnd()) {
@@ -213,6 +233,12 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     }
 
     private int copyIntoArena(byte[] buf, int off, int len) {
+        int at = claimArena(len);
+        System.arraycopy(buf, off, arena, at, len);
+        return at;
+    }
+
+    private void ensureArenaRoom(int len) {
         if (arena.length - arenaSize < len) {
             long grown = Math.max((long) arena.length * 2, (long) arenaSize + len);
             if (grown > Integer.MAX_VALUE - 16) {
@@ -220,10 +246,6 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
             }
             arena = Arrays.copyOf(arena, (int) grown);
         }
-        System.arraycopy(buf, off, arena, arenaSize, len);
-        int at = arenaSize;
-        arenaSize += len;
-        return at;
     }
 
     private int newFrame(long batchId) {
@@ -400,7 +422,8 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     abstract void sealTable();
 
-    byte[] arena() {
+    /** The bytes every slice points into; replaced only by {@link #claimArena}/{@link #appendRecord} growing it. */
+    public byte[] arena() {
         return arena;
     }
 
