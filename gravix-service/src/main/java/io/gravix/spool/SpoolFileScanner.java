@@ -97,15 +97,23 @@ public final class SpoolFileScanner {
      * second copy. {@code into} must have room for the file's {@code size} bytes; the
      * visitor's {@code offset} is the frame's offset in the file, its payload offset a
      * position in {@code into}.
+     *
+     * @throws IOException also when the file is not {@code size} bytes long (it changed since
+     *     its size was read: scanning a part of it would pass its end for a clean end)
      */
     public static Result scanInto(Path file, byte[] into, int at, int size, FrameVisitor visitor) throws IOException {
         ByteBuffer window = ByteBuffer.wrap(into, at, size);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             while (window.hasRemaining() && channel.read(window) >= 0) {
-                // a sealed file does not change; a shorter one than claimed is scanned as it is
+                // until the room is full or the file ends
+            }
+            long read = window.position() - at;
+            if (read != size || channel.size() != size) {
+                throw new IOException(file + " is " + channel.size() + " bytes long, not the " + size
+                        + " bytes claimed for it: it changed while being read");
             }
         }
-        return scan(file, into, at, window.position(), visitor, 1);
+        return scan(file, into, at, at + size, visitor, 1);
     }
 
     /** Scans the file held in {@code buf[start, end)}. */

@@ -6,6 +6,7 @@ import static io.gravix.spool.SpoolFixtures.frame;
 import static io.gravix.spool.SpoolFixtures.payload;
 import static io.gravix.spool.SpoolFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -84,6 +85,18 @@ class SpoolFileScannerTest {
         assertThat(r.tail()).isEqualTo(SpoolFileScanner.Tail.TORN);
         assertThat(r.frames()).isEqualTo(4);
         assertThat(r.fileSize()).isEqualTo(cut);
+    }
+
+    @Test
+    void scanningIntoAnArrayRefusesAFileOfAnotherSizeThanClaimed() throws IOException {
+        byte[] bytes = file(Table.REQUEST_FACTS, 7, frames);
+        Path file = spoolFile(bytes);
+        long lastStart = bounds.get(4);
+        // claimed before the file grew by its last frame: scanning only the claim would look clean with 4 frames
+        assertThatThrownBy(() -> SpoolFileScanner.scanInto(file, new byte[bytes.length], 0, (int) lastStart, null))
+                .isInstanceOf(IOException.class).hasMessageContaining("not the " + lastStart + " bytes claimed");
+        assertThatThrownBy(() -> SpoolFileScanner.scanInto(file, new byte[bytes.length + 8], 0, bytes.length + 8, null))
+                .isInstanceOf(IOException.class).hasMessageContaining(bytes.length + " bytes long");
     }
 
     @Test
