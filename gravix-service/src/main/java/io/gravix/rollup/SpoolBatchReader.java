@@ -35,11 +35,7 @@ final class SpoolBatchReader {
     }
 
     /** The frames of one checked spool file: {file offset, payload offset in the arena, payload length} each. */
-    record Frames(List<long[]> slices) {
-        int size() {
-            return slices.size();
-        }
-    }
+    record Frames(List<long[]> slices) {}
 
     /**
      * Reads and checks {@code file} straight into {@code columns}' arena (its records stay
