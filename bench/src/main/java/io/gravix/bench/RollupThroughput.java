@@ -91,10 +91,13 @@ public final class RollupThroughput {
             RollupService rollup = new RollupService(config, index, spool::tableDirectory, dir.resolve("rollup-work"), store,
                     new DeadLetterQueue(dir.resolve("dlq"), Clock.systemUTC()), Clock.systemUTC(), registry, CrashPoints.NONE);
             System.gc();
+            CpuTimes cpu = CpuTimes.now();
             long start = System.nanoTime();
             rollup.start();
             rollup.rollupNow(); // queued behind the runs the start-up tick began; returns when the spool is empty
             double seconds = (System.nanoTime() - start) / 1e9;
+            // Where the cores went: a run's sequential phases leave one idle, GC threads take their share.
+            System.out.printf("  cpu over %.2f s: %s%n", seconds, cpu.since());
             rollup.stop();
             spool.stop();
             List<ObjectInfo> files = store.list("request_facts/");

@@ -45,13 +45,17 @@ public class CrashPoints {
 
     /** For in-process tests: the first time a run reaches {@code point} it runs out of heap (an OutOfMemoryError). */
     public static CrashPoints outOfMemoryOnceAt(CrashPoint point) {
+        return outOfMemoryOnceAt(point, 0);
+    }
+
+    /** As {@link #outOfMemoryOnceAt(CrashPoint)}, after runs reached {@code point} {@code passes} times unharmed. */
+    public static CrashPoints outOfMemoryOnceAt(CrashPoint point, int passes) {
         return new CrashPoints(point, null) {
-            private boolean fired;
+            private int reached;
 
             @Override
             void reached(CrashPoint p) {
-                if (p == point && !fired) {
-                    fired = true;
+                if (p == point && reached++ == passes) {
                     throw new OutOfMemoryError("simulated: Java heap space");
                 }
             }

@@ -1,5 +1,6 @@
 package io.gravix.rollup;
 
+import io.gravix.rollup.columns.ColumnArrays;
 import io.gravix.rollup.columns.EventColumns;
 import io.gravix.spool.Table;
 
@@ -16,8 +17,8 @@ record LakeTable(Table table) {
         return table.tableName();
     }
 
-    /** Empty columns for a run that will read {@code spoolBytes} of spool files. */
-    EventColumns newColumns(long spoolBytes) {
-        return EventColumns.of(table, spoolBytes);
+    /** Empty columns for a run that will read {@code spoolBytes} of spool files, in the arrays of an earlier run where they fit. */
+    EventColumns newColumns(long spoolBytes, ColumnArrays arrays) {
+        return EventColumns.of(table, spoolBytes, arrays);
     }
 }

@@ -8,6 +8,7 @@ import io.gravix.index.BacklogStats;
 import io.gravix.index.BatchIndex;
 import io.gravix.index.BatchRecord;
 import io.gravix.index.BatchState;
+import io.gravix.rollup.columns.ColumnArrays;
 import io.gravix.spool.Table;
 import io.gravix.store.ObjectStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -68,6 +69,11 @@ public final class RollupService implements Managed {
     private final InstanceFence fence;
     private final WorkDisk workDisk;
     private final List<TableRollup> tables = new ArrayList<>();
+    /** The last run's column arrays, which the next run of either table decodes into (rollup thread only). */
+    private final ColumnArrays columnArrays = new ColumnArrays();
+    /** When the last rollup ran a run; after {@link #IDLE_INTERVALS} intervals without one the run arrays go back to the heap. */
+    private long lastRunMillis;
+    static final int IDLE_INTERVALS = 3;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("rollup"));
     private final ExecutorService writers;
     private volatile long nextDueMillis;
@@ -102,7 +108,7 @@ public final class RollupService implements Managed {
         for (Table table : Table.values()) {
             TableRollup.Context ctx = new TableRollup.Context(index.rollupLedger(), spoolDirectories.apply(table), workDirectory,
                     workDirectory.resolveSibling(SEEN_IDS_DIRECTORY).resolve(table.tableName()),
-                    store, deadLetters, writers, metrics, config, clock, crashPoints, fence, workDisk);
+                    store, deadLetters, writers, metrics, config, clock, crashPoints, fence, workDisk, columnArrays);
             tables.add(new TableRollup(LakeTable.of(table), ctx));
         }
     }
@@ -198,6 +204,11 @@ public final class RollupService implements Managed {
         return onRollupThread(this::rollupAll);
     }
 
+    /** Heap the last run's column arrays hold for the next run (for tests). */
+    long heldRunArrayBytes() throws IOException, InterruptedException {
+        return onRollupThread(columnArrays::heldBytes);
+    }
+
     /** Runs {@code work} on the rollup thread (so never beside a run) and waits for it, rethrowing what it threw. */
     private <T> T onRollupThread(Callable<T> work) throws IOException, InterruptedException {
         try {
@@ -236,6 +247,8 @@ public final class RollupService implements Managed {
         try {
             if (isDue()) {
                 rollupAll();
+            } else {
+                releaseArraysWhenIdle();
             }
         } catch (RollupFailure e) {
             // logged, counted and recorded in rollupAll
@@ -247,6 +260,13 @@ public final class RollupService implements Managed {
             // Never let an Error escape: the scheduled executor would silently stop calling tick.
             metrics.runs.labelValues("failure").inc();
             LOG.error("rollup failed unexpectedly; retried in {}", config.getInterval(), t);
+        }
+    }
+
+    /** A quiet rollup gives its run arrays back: they are kept only while runs come one after another. */
+    private void releaseArraysWhenIdle() {
+        if (clock.millis() - lastRunMillis > IDLE_INTERVALS * config.getInterval().toMilliseconds()) {
+            columnArrays.clear();
         }
     }
 
@@ -309,6 +329,7 @@ public final class RollupService implements Managed {
                     break;
                 }
                 runs.add(run.get());
+                lastRunMillis = clock.millis();
                 metrics.runs.labelValues("success").inc();
                 metrics.lastSuccess.set(clock.millis() / 1000.0);
                 status.succeeded(clock.millis());
@@ -333,6 +354,7 @@ public final class RollupService implements Managed {
         }
         String shrunk = "";
         if (kind == RollupStatus.FailureKind.MEMORY) {
+            columnArrays.clear(); // the heap is short: a run allocates its own until runs succeed again
             int released = table.shrinkPendingRun();
             shrunk = released > 0 ? " (run shrunk: " + released + " batches go to a later run)"
                     : " (the run is a single batch and cannot be shrunk: give the JVM more heap)";

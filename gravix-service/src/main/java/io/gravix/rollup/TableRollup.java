@@ -8,6 +8,7 @@ import io.gravix.index.BatchState;
 import io.gravix.index.CommittedRun;
 import io.gravix.index.PlannedRun;
 import io.gravix.index.RollupLedger;
+import io.gravix.rollup.columns.ColumnArrays;
 import io.gravix.rollup.columns.EventColumns;
 import io.gravix.rollup.columns.SortedRun;
 import io.gravix.spool.SpoolDirectories;
@@ -67,7 +68,7 @@ final class TableRollup {
     /** What a rollup run needs besides its table. */
     record Context(RollupLedger ledger, Path spoolDirectory, Path workDirectory, Path seenIdsDirectory, ObjectStore store, DeadLetterQueue deadLetters,
                    ExecutorService writers, RollupMetrics metrics, RollupConfig config, Clock clock, CrashPoints crashPoints,
-                   InstanceFence fence, WorkDisk workDisk) {}
+                   InstanceFence fence, WorkDisk workDisk, ColumnArrays columnArrays) {}
 
     private final LakeTable table;
     private final Context ctx;
@@ -225,6 +226,9 @@ final class TableRollup {
                 input.deadLettered().isEmpty() ? "" : ", dead-lettered " + input.deadLettered(),
                 input.columns().memoryBytes() >> 20, (read - started) / 1_000_000,
                 (sortedAt - read) / 1_000_000, (written - sortedAt) / 1_000_000, (done - written) / 1_000_000);
+        // Every write is done: the next run may decode into these arrays. (A failed run's are
+        // left to the GC: a write of it interrupted at shutdown may still be reading them.)
+        ctx.columnArrays().release(input.columns());
         return summary;
     }
 
@@ -275,7 +279,7 @@ final class TableRollup {
                 spoolBytes += batch.bytes();
             }
         }
-        EventColumns columns = table.newColumns(fileBytes);
+        EventColumns columns = table.newColumns(fileBytes, ctx.columnArrays());
         RunDedupe dedupe = new RunDedupe(seen, (int) Math.min(Integer.MAX_VALUE / 4, fileBytes / 100));
         FreshnessTally freshness = new FreshnessTally();
         List<Path> spoolFiles = new ArrayList<>();

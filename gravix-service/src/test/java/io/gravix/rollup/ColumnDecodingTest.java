@@ -10,6 +10,7 @@ import io.gravix.api.spool.v1.ServiceEventRecord;
 import io.gravix.api.v1.RequestFact;
 import io.gravix.api.v1.ServiceEvent;
 import io.gravix.loadgen.EventFactory;
+import io.gravix.rollup.columns.ColumnArrays;
 import io.gravix.rollup.columns.EventColumns;
 import io.gravix.rollup.columns.MalformedRecordException;
 import io.gravix.spool.Table;
@@ -179,6 +180,61 @@ class ColumnDecodingTest {
         Path b = dir.resolve("in-place.parquet");
         writeAll(a, copied);
         writeAll(b, inPlace);
+        assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+    }
+
+    @Test
+    void columnsDecodedIntoAnEarlierRunsArraysWriteWhatFreshColumnsWrite() throws IOException {
+        EventFactory events = new EventFactory("reuse", Clock.fixed(T0, ZoneOffset.UTC), 5);
+        // The earlier run: bigger, every optional field set, so its arrays hold values in every slot.
+        RequestFactRecord.Builder full = RequestFactRecord.newBuilder().setSource("earlier").setIngestedAtMicros(7);
+        for (int i = 0; i < 300; i++) {
+            full.addFacts(events.requestFact(10_000 + i).toBuilder().setClientId("c" + i).setTraceId("t" + i)
+                    .putAttributes("region", "r" + i).putAttributes("tier", "gold"));
+        }
+        // This run: fewer facts, optional fields left out, every third refused by the filter.
+        RequestFactRecord.Builder sparse = RequestFactRecord.newBuilder().setSource("web").setIngestedAtMicros(42);
+        for (int i = 0; i < 100; i++) {
+            sparse.addFacts(events.requestFact(i).toBuilder().clearClientId().clearTraceId().clearAttributes()
+                    .setRequestBytes(0).setResponseBytes(0).setStatusCode(i % 2 == 0 ? 0 : 200));
+        }
+        ServiceEventRecord.Builder fullEvents = ServiceEventRecord.newBuilder().setSource("earlier");
+        ServiceEventRecord.Builder sparseEvents = ServiceEventRecord.newBuilder().setSource("ops");
+        for (int i = 0; i < 300; i++) {
+            fullEvents.addEvents(events.serviceEvent(10_000 + i).toBuilder().setActor("a" + i).setMessage("m" + i).setVersion("v" + i)
+                    .putAttributes("k", "v" + i));
+        }
+        for (int i = 0; i < 100; i++) {
+            sparseEvents.addEvents(events.serviceEvent(i).toBuilder().clearActor().clearMessage().clearVersion().clearAttributes()
+                    .setKindValue(0));
+        }
+        assertReuseWritesTheSameFile(Table.REQUEST_FACTS, full.build().toByteArray(), sparse.build().toByteArray());
+        assertReuseWritesTheSameFile(Table.SERVICE_EVENTS, fullEvents.build().toByteArray(), sparseEvents.build().toByteArray());
+    }
+
+    private void assertReuseWritesTheSameFile(Table table, byte[] earlier, byte[] record) throws IOException {
+        ColumnArrays arrays = new ColumnArrays();
+        EventColumns earlierRun = EventColumns.of(table, earlier.length, arrays);
+        earlierRun.appendRecord(earlier, 0, earlier.length, 1, EventColumns.KEEP_ALL);
+        writeAll(dir.resolve(table + "-earlier.parquet"), earlierRun);
+        arrays.release(earlierRun);
+        long held = arrays.heldBytes();
+        assertThat(held).isGreaterThan(earlier.length);
+
+        int[] seen = {0};
+        EventColumns.IdFilter everyThirdRefused = (arena, off, len) -> seen[0]++ % 3 != 2;
+        EventColumns reused = EventColumns.of(table, record.length, arrays);
+        assertThat(arrays.heldBytes()).as("this run took the earlier run's arrays").isLessThan(held / 10);
+        reused.appendRecord(record, 0, record.length, 2, everyThirdRefused);
+        seen[0] = 0;
+        EventColumns fresh = EventColumns.of(table, record.length);
+        fresh.appendRecord(record, 0, record.length, 2, everyThirdRefused);
+
+        Path a = dir.resolve(table + "-fresh.parquet");
+        Path b = dir.resolve(table + "-reused.parquet");
+        writeAll(a, fresh);
+        writeAll(b, reused);
+        assertThat(reused.rows()).isEqualTo(fresh.rows()).isEqualTo(67);
         assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
     }
 

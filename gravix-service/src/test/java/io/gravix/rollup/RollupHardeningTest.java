@@ -13,6 +13,7 @@ import io.gravix.index.BatchState;
 import io.gravix.spool.Table;
 import io.gravix.store.LocalObjectStore;
 import io.gravix.testing.LakeDuckDb;
+import io.gravix.testing.SettableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,6 +205,29 @@ class RollupHardeningTest {
         }
         assertThat(eventCopies()).hasSize(40).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         assertThat(lakeFiles()).hasSize(4);
+    }
+
+    @Test
+    void aRunsArraysAreKeptForTheNextRunAndLetGoWhenTheHeapRunsShortOrTheRollupIdles() throws Exception {
+        SettableClock clock = new SettableClock(Instant.now());
+        try (RollupHarness h = new RollupHarness(dir.resolve("a"), RollupHarness.quietConfig(1000),
+                CrashPoints.outOfMemoryOnceAt(CrashPoint.ALL_FILES_PUT, 1), new LocalObjectStore(lake()), clock)) {
+            rollUp(h, "first", 0);
+            assertThat(h.rollup.heldRunArrayBytes()).as("kept for the next run").isPositive();
+
+            h.append(Table.REQUEST_FACTS, facts("second", 20, 60), 20);
+            h.seal();
+            assertThatThrownBy(h::rollupNow).isInstanceOfSatisfying(RollupService.RollupFailure.class,
+                    f -> assertThat(f.kind()).isEqualTo(RollupStatus.FailureKind.MEMORY));
+            assertThat(h.rollup.heldRunArrayBytes()).as("let go when the heap ran short").isZero();
+
+            assertThat(h.rollupNow()).singleElement().satisfies(r -> assertThat(r.events()).isEqualTo(20));
+            assertThat(h.rollup.heldRunArrayBytes()).isPositive();
+
+            clock.advance(Duration.ofHours(RollupService.IDLE_INTERVALS).plusSeconds(1)); // quietConfig: an interval of 1 h
+            await().atMost(Duration.ofSeconds(20)).until(() -> h.rollup.heldRunArrayBytes() == 0);
+        }
+        assertThat(eventCopies()).hasSize(40).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
     }
 
     @Test

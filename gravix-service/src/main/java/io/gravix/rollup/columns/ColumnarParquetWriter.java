@@ -88,15 +88,19 @@ public final class ColumnarParquetWriter {
         try (ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(compressor, schema, new HeapByteBufferAllocator(),
                 PROPERTIES.getColumnIndexTruncateLength(), PROPERTIES.getPageWriteChecksumEnabled());
              ColumnWriteStore store = PROPERTIES.newColumnWriteStore(schema, pages)) {
-            PageScratch scratch = new PageScratch(PAGE_ROWS);
-            for (int page = from; page < to; page += PAGE_ROWS) {
-                int pageEnd = Math.min(to, page + PAGE_ROWS);
-                for (int c = 0; c < leaves.size(); c++) {
-                    columns.writeColumn(c, store.getColumnWriter(leaves.get(c)), rows, page, pageEnd, scratch);
+            PageScratch scratch = PageScratch.ofThisThread();
+            try {
+                for (int page = from; page < to; page += PAGE_ROWS) {
+                    int pageEnd = Math.min(to, page + PAGE_ROWS);
+                    for (int c = 0; c < leaves.size(); c++) {
+                        columns.writeColumn(c, store.getColumnWriter(leaves.get(c)), rows, page, pageEnd, scratch);
+                    }
+                    for (int i = page; i < pageEnd; i++) {
+                        store.endRecord();
+                    }
                 }
-                for (int i = page; i < pageEnd; i++) {
-                    store.endRecord();
-                }
+            } finally {
+                scratch.forget();
             }
             fileWriter.startBlock(to - from);
             store.flush();

@@ -92,25 +92,43 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     private Binary[] sourceValues;
     private int[] serviceRanks;
 
-    EventColumns(MessageType schema, int attributesField, int arenaBytes) {
+    EventColumns(MessageType schema, int attributesField, int arenaBytes, ColumnArrays arrays) {
         this.schema = schema;
         this.attributesTag = WireReader.tag(attributesField, WireReader.LENGTH_DELIMITED);
-        this.arena = new byte[Math.max(arenaBytes, 1024) + DEFAULT_ENVIRONMENT.length];
+        this.arena = arrays.bytes(Math.max(arenaBytes, 1024) + DEFAULT_ENVIRONMENT.length);
         System.arraycopy(DEFAULT_ENVIRONMENT, 0, arena, 0, DEFAULT_ENVIRONMENT.length);
         this.arenaSize = DEFAULT_ENVIRONMENT.length;
         // Sized for the run's events up front (a request fact takes ~130 spool bytes, a
         // service event more), so a run does not regrow and copy every array several times.
         this.capacity = Math.max(1024, arenaBytes / ESTIMATED_EVENT_BYTES);
-        eventId = new long[capacity];
-        eventBytes = new long[capacity];
-        ts = new long[capacity];
-        service = new int[capacity];
-        environment = new int[capacity];
-        frame = new int[capacity];
-        attrStart = new int[capacity + 1];
-        attrKey = new long[capacity];
-        attrValue = new long[capacity];
+        eventId = arrays.longs(capacity);
+        eventBytes = arrays.longs(capacity);
+        ts = arrays.longs(capacity);
+        service = arrays.ints(capacity);
+        environment = arrays.ints(capacity);
+        frame = arrays.ints(capacity);
+        attrStart = arrays.ints(capacity + 1);
+        attrKey = arrays.longs(capacity);
+        attrValue = arrays.longs(capacity);
     }
+
+    /** Hands every large array to {@code arrays} for the next run; these columns must not be used afterwards. */
+    void releaseArrays(ColumnArrays arrays) {
+        arrays.give(arena);
+        arrays.give(eventId);
+        arrays.give(eventBytes);
+        arrays.give(ts);
+        arrays.give(service);
+        arrays.give(environment);
+        arrays.give(frame);
+        arrays.give(attrStart);
+        arrays.give(attrKey);
+        arrays.give(attrValue);
+        releaseTableArrays(arrays);
+    }
+
+    /** Hands the table's own per-row arrays to {@code arrays}. */
+    abstract void releaseTableArrays(ColumnArrays arrays);
 
     /**
      * Columns for one run of {@code table}.
@@ -118,10 +136,16 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
      * @param arenaBytes the spool bytes the run will append (its files' sizes): the arena is allocated once
      */
     public static EventColumns of(Table table, long arenaBytes) {
+        return of(table, arenaBytes, new ColumnArrays());
+    }
+
+    /** As {@link #of(Table, long)}, in arrays a finished run left in {@code arrays} where they are long enough. */
+    public static EventColumns of(Table table, long arenaBytes, ColumnArrays arrays) {
         if (arenaBytes > Integer.MAX_VALUE - 1024) {
             throw new IllegalArgumentException("a run of " + arenaBytes + " spool bytes does not fit one arena (at most 2 GiB)");
         }
-        return table == Table.REQUEST_FACTS ? new RequestFactColumns((int) arenaBytes) : new ServiceEventColumns((int) arenaBytes);
+        return table == Table.REQUEST_FACTS ? new RequestFactColumns((int) arenaBytes, arrays)
+                : new ServiceEventColumns((int) arenaBytes, arrays);
     }
 
     public MessageType schema() {

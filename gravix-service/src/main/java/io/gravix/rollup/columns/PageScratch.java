@@ -16,6 +16,13 @@ import org.apache.parquet.io.api.Binary;
  * min/max statistics) it copies, because the next page overwrites the buffer.
  */
 final class PageScratch {
+    /**
+     * One per writer thread, kept from file to file: its page buffer grows to a page's
+     * events (megabytes), which allocated per file were humongous arrays to G1 each time.
+     */
+    private static final ThreadLocal<PageScratch> OF_THREAD = ThreadLocal.withInitial(
+            () -> new PageScratch(ColumnarParquetWriter.PAGE_ROWS));
+
     final long[] longs;
     final int[] ints;
     final double[] doubles;
@@ -32,6 +39,21 @@ final class PageScratch {
     private int[] pageRows;
     private int pageFrom = -1;
     private int pageTo = -1;
+
+    /** This thread's scratch for pages of {@link ColumnarParquetWriter#PAGE_ROWS} rows; {@link #forget()} it after the file. */
+    static PageScratch ofThisThread() {
+        return OF_THREAD.get();
+    }
+
+    /** Drops what the scratch knows of the last page, so it holds no reference to a run's row order between files. */
+    void forget() {
+        pageRows = null;
+        pageFrom = -1;
+        pageTo = -1;
+        framesRows = null;
+        framesFrom = -1;
+        framesTo = -1;
+    }
 
     PageScratch(int pageRows) {
         longs = new long[pageRows];

@@ -17,14 +17,14 @@ final class RequestFactColumns extends EventColumns {
     private static final int TRACE_ID = 12 << 3 | WireReader.LENGTH_DELIMITED;
     private static final int ATTRIBUTES_FIELD = 13;
 
-    private int[] route = new int[0];
-    private int[] method = new int[0];
-    private int[] statusCode = new int[0];
-    private double[] durationMs = new double[0];
-    private long[] requestBytes = new long[0];
-    private long[] responseBytes = new long[0];
-    private long[] clientId = new long[0];
-    private long[] traceId = new long[0];
+    private int[] route;
+    private int[] method;
+    private int[] statusCode;
+    private double[] durationMs;
+    private long[] requestBytes;
+    private long[] responseBytes;
+    private long[] clientId;
+    private long[] traceId;
     private final SliceDictionary routes = new SliceDictionary();
     private final SliceDictionary methods = new SliceDictionary();
     private long pendingRoute;
@@ -34,9 +34,28 @@ final class RequestFactColumns extends EventColumns {
     private Binary[] methodValues;
     private int[] routeRanks;
 
-    RequestFactColumns(int arenaBytes) {
-        super(ParquetSchemas.REQUEST_FACTS, ATTRIBUTES_FIELD, arenaBytes);
-        growTable(capacity);
+    RequestFactColumns(int arenaBytes, ColumnArrays arrays) {
+        super(ParquetSchemas.REQUEST_FACTS, ATTRIBUTES_FIELD, arenaBytes, arrays);
+        route = arrays.ints(capacity);
+        method = arrays.ints(capacity);
+        statusCode = arrays.ints(capacity);
+        durationMs = arrays.doubles(capacity);
+        requestBytes = arrays.longs(capacity);
+        responseBytes = arrays.longs(capacity);
+        clientId = arrays.longs(capacity);
+        traceId = arrays.longs(capacity);
+    }
+
+    @Override
+    void releaseTableArrays(ColumnArrays arrays) {
+        arrays.give(route);
+        arrays.give(method);
+        arrays.give(statusCode);
+        arrays.give(durationMs);
+        arrays.give(requestBytes);
+        arrays.give(responseBytes);
+        arrays.give(clientId);
+        arrays.give(traceId);
     }
 
     @Override

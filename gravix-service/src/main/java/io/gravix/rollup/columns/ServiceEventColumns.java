@@ -17,14 +17,25 @@ final class ServiceEventColumns extends EventColumns {
     /** Enum values are written as their names; index = the enum's number. */
     private static final Binary[] KIND_NAMES = kindNames();
 
-    private int[] kind = new int[0];
-    private long[] version = new long[0];
-    private long[] actor = new long[0];
-    private long[] message = new long[0];
+    private int[] kind;
+    private long[] version;
+    private long[] actor;
+    private long[] message;
 
-    ServiceEventColumns(int arenaBytes) {
-        super(ParquetSchemas.SERVICE_EVENTS, ATTRIBUTES_FIELD, arenaBytes);
-        growTable(capacity);
+    ServiceEventColumns(int arenaBytes, ColumnArrays arrays) {
+        super(ParquetSchemas.SERVICE_EVENTS, ATTRIBUTES_FIELD, arenaBytes, arrays);
+        kind = arrays.ints(capacity);
+        version = arrays.longs(capacity);
+        actor = arrays.longs(capacity);
+        message = arrays.longs(capacity);
+    }
+
+    @Override
+    void releaseTableArrays(ColumnArrays arrays) {
+        arrays.give(kind);
+        arrays.give(version);
+        arrays.give(actor);
+        arrays.give(message);
     }
 
     private static Binary[] kindNames() {
