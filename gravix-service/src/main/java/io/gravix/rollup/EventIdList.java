@@ -1,7 +1,6 @@
 package io.gravix.rollup;
 
 import com.github.luben.zstd.Zstd;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -21,25 +20,53 @@ final class EventIdList {
 
     /** Encodes packed ids, which must be sorted. */
     static byte[] encode(PackedIds ids) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(ids.data().length + ids.size() + 16);
-        for (int i = 0; i < ids.size(); i++) {
-            int n = ids.start(i + 1) - ids.start(i);
-            while ((n & ~0x7f) != 0) {
-                out.write((n & 0x7f) | 0x80);
-                n >>>= 7;
-            }
-            out.write(n);
-            out.write(ids.data(), ids.start(i), ids.start(i + 1) - ids.start(i));
+        byte[] raw = lengthPrefixed(ids);
+        // compressed straight behind the header: no copy of the compressed bytes but the final trim
+        byte[] blob = new byte[4 + (int) Zstd.compressBound(raw.length)];
+        long compressed = Zstd.compressByteArray(blob, 4, blob.length - 4, raw, 0, raw.length, 3);
+        if (Zstd.isError(compressed)) {
+            throw new IllegalStateException("zstd cannot compress the run's ids: " + Zstd.getErrorName(compressed));
         }
-        byte[] raw = out.toByteArray();
-        byte[] compressed = Zstd.compress(raw, 3);
-        byte[] blob = new byte[4 + compressed.length];
         blob[0] = (byte) (raw.length >>> 24);
         blob[1] = (byte) (raw.length >>> 16);
         blob[2] = (byte) (raw.length >>> 8);
         blob[3] = (byte) raw.length;
-        System.arraycopy(compressed, 0, blob, 4, compressed.length);
-        return blob;
+        return Arrays.copyOf(blob, 4 + (int) compressed);
+    }
+
+    /** Each id as a varint byte length and its bytes, into an array of exactly their size. */
+    private static byte[] lengthPrefixed(PackedIds ids) {
+        long size = ids.data().length;
+        for (int i = 0; i < ids.size(); i++) {
+            size += varintSize(ids.start(i + 1) - ids.start(i));
+        }
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("a run's ids take " + size + " bytes: more than one blob holds");
+        }
+        byte[] raw = new byte[(int) size];
+        int at = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            int n = ids.start(i + 1) - ids.start(i);
+            for (int v = n; ; v >>>= 7) {
+                if ((v & ~0x7f) == 0) {
+                    raw[at++] = (byte) v;
+                    break;
+                }
+                raw[at++] = (byte) ((v & 0x7f) | 0x80);
+            }
+            System.arraycopy(ids.data(), ids.start(i), raw, at, n);
+            at += n;
+        }
+        return raw;
+    }
+
+    private static int varintSize(int n) {
+        int bytes = 1;
+        while ((n & ~0x7f) != 0) {
+            n >>>= 7;
+            bytes++;
+        }
+        return bytes;
     }
 
     /** The sorted ids of a blob made by {@link #encode}. */

@@ -1,6 +1,7 @@
 package io.gravix.rollup;
 
 import io.gravix.rollup.columns.EventColumns;
+import io.gravix.rollup.columns.SortedRun;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -45,9 +46,7 @@ final class PackedIds {
      * straight from the columns (no {@code String} per id).
      */
     static PackedIds sortedFrom(EventColumns columns) {
-        Integer[] rows = new Integer[columns.rows()];
-        Arrays.setAll(rows, i -> i);
-        Arrays.parallelSort(rows, columns::compareEventIds);
+        int[] rows = SortedRun.rowsByEventId(columns);
         int total = 0;
         for (int row = 0; row < rows.length; row++) {
             total += columns.eventIdLength(row);

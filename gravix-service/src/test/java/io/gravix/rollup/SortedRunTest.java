@@ -47,6 +47,48 @@ class SortedRunTest {
         assertSameOrder(columns, rows, r -> r.event().getTimestamp(), r -> r.event().getEventId(), RowOrder.SERVICE_EVENTS);
     }
 
+    @Test
+    void rowsByEventIdAreInTheIdsUnsignedByteOrder() {
+        List<String> counters = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            counters.add("roll-" + String.format("%010d", (i * 7919L) % 30_000)); // a shared tag, then digits
+        }
+        checkIdOrder(counters);
+
+        SplittableRandom random = new SplittableRandom(11);
+        String[] alphabet = {"a", "b", "Z", "0", "-", ".", "é", "\u00ff", "\u4e2d"}; // é, ÿ, 中: bytes >= 0x80 sort after ASCII
+        java.util.Set<String> mixed = new java.util.LinkedHashSet<>();
+        while (mixed.size() < 20_000) {
+            StringBuilder id = new StringBuilder(random.nextBoolean() ? "shared-prefix-longer-than-eight-" : "");
+            for (int len = 1 + random.nextInt(random.nextInt(4) == 0 ? 30 : 3); id.length() < 40 && len > 0; len--) {
+                id.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            mixed.add(id.toString());
+            mixed.add(id.substring(0, 1 + random.nextInt(id.length()))); // prefixes of other ids
+        }
+        checkIdOrder(new ArrayList<>(mixed));
+        checkIdOrder(List.of("only-one"));
+        checkIdOrder(List.of());
+    }
+
+    private static void checkIdOrder(List<String> ids) {
+        EventColumns columns = EventColumns.of(Table.REQUEST_FACTS, 0);
+        for (String id : ids) {
+            byte[] record = RequestFactRecord.newBuilder().addFacts(RequestFact.newBuilder().setEventId(id)
+                    .setTimestamp(Timestamp.newBuilder().setSeconds(HOUR_10_SECONDS)).setDurationMs(1)).build().toByteArray();
+            columns.appendRecord(record, 0, record.length, 1, EventColumns.KEEP_ALL);
+        }
+        columns.seal();
+        List<String> actual = new ArrayList<>();
+        for (int row : SortedRun.rowsByEventId(columns)) {
+            actual.add(columns.eventId(row));
+        }
+        List<String> expected = new ArrayList<>(ids);
+        expected.sort((a, b) -> java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                b.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(actual).isEqualTo(expected);
+    }
+
     private static void checkRequestFacts(int n, int services, int routes, int distinctMicros) {
         SplittableRandom random = new SplittableRandom(n);
         List<EventRow<RequestFact>> rows = new ArrayList<>();

@@ -168,6 +168,38 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         return Arrays.compareUnsigned(arena, off(x), off(x) + len(x), arena, off(y), off(y) + len(y));
     }
 
+    /** How many leading bytes the event ids of all rows share. */
+    public int sharedEventIdPrefix() {
+        if (rows == 0) {
+            return 0;
+        }
+        long first = eventId[0];
+        int shared = len(first);
+        for (int row = 1; row < rows && shared > 0; row++) {
+            long id = eventId[row];
+            int differ = Arrays.mismatch(arena, off(first), off(first) + shared, arena, off(id), off(id) + Math.min(shared, len(id)));
+            if (differ >= 0) {
+                shared = differ;
+            }
+        }
+        return shared;
+    }
+
+    /**
+     * Bytes {@code [skip, skip + 8)} of row {@code row}'s event id as an unsigned big-endian
+     * number, zero past the id's end: rows ordered by it are ordered by id as far as those bytes go.
+     */
+    public long eventIdKey(int row, int skip) {
+        long id = eventId[row];
+        int at = off(id) + skip;
+        int left = len(id) - skip;
+        long key = 0;
+        for (int i = 0; i < 8; i++) {
+            key = key << 8 | (i < left ? arena[at + i] & 0xff : 0);
+        }
+        return key;
+    }
+
     public int eventIdLength(int row) {
         return len(eventId[row]);
     }

@@ -66,6 +66,29 @@ public final class SortedRun {
         return split(rows, firstHour, hour);
     }
 
+    /**
+     * Every row of {@code columns}, ordered by event id (its UTF-8 bytes, unsigned) — the
+     * order of the ids a run commits. The same radix sort, on the eight bytes of each id
+     * that follow the prefix all of them share (ids are often a fixed tag and a counter);
+     * rows equal in those bytes are then ordered by the whole id.
+     */
+    public static int[] rowsByEventId(EventColumns columns) {
+        int n = columns.rows();
+        int shared = columns.sharedEventIdPrefix();
+        int[] high = new int[n];
+        int[] low = new int[n];
+        for (int row = 0; row < n; row++) {
+            long key = columns.eventIdKey(row, shared);
+            high[row] = (int) (key >>> 32);
+            low[row] = (int) key;
+        }
+        int[] rows = new int[n];
+        Arrays.setAll(rows, i -> i);
+        rows = radixSort(rows, n, low, high);
+        orderTiesById(columns, rows, high, low);
+        return rows;
+    }
+
     /** Stable sort by each key in turn (unsigned 32-bit), least significant key first. */
     private static int[] radixSort(int[] rows, int n, int[]... keys) {
         int[] buffer = new int[n];
