@@ -95,35 +95,35 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     EventColumns(MessageType schema, int attributesField, int arenaBytes, ColumnArrays arrays) {
         this.schema = schema;
         this.attributesTag = WireReader.tag(attributesField, WireReader.LENGTH_DELIMITED);
-        this.arena = arrays.bytes(Math.max(arenaBytes, 1024) + DEFAULT_ENVIRONMENT.length);
+        this.arena = arrays.bytes("arena", Math.max(arenaBytes, 1024) + DEFAULT_ENVIRONMENT.length);
         System.arraycopy(DEFAULT_ENVIRONMENT, 0, arena, 0, DEFAULT_ENVIRONMENT.length);
         this.arenaSize = DEFAULT_ENVIRONMENT.length;
         // Sized for the run's events up front (a request fact takes ~130 spool bytes, a
         // service event more), so a run does not regrow and copy every array several times.
         this.capacity = Math.max(1024, arenaBytes / ESTIMATED_EVENT_BYTES);
-        eventId = arrays.longs(capacity);
-        eventBytes = arrays.longs(capacity);
-        ts = arrays.longs(capacity);
-        service = arrays.ints(capacity);
-        environment = arrays.ints(capacity);
-        frame = arrays.ints(capacity);
-        attrStart = arrays.ints(capacity + 1);
-        attrKey = arrays.longs(capacity);
-        attrValue = arrays.longs(capacity);
+        eventId = arrays.longs("eventId", capacity);
+        eventBytes = arrays.longs("eventBytes", capacity);
+        ts = arrays.longs("ts", capacity);
+        service = arrays.ints("service", capacity);
+        environment = arrays.ints("environment", capacity);
+        frame = arrays.ints("frame", capacity);
+        attrStart = arrays.ints("attrStart", capacity + 1);
+        attrKey = arrays.longs("attrKey", capacity);
+        attrValue = arrays.longs("attrValue", capacity);
     }
 
     /** Hands every large array to {@code arrays} for the next run; these columns must not be used afterwards. */
     void releaseArrays(ColumnArrays arrays) {
-        arrays.give(arena);
-        arrays.give(eventId);
-        arrays.give(eventBytes);
-        arrays.give(ts);
-        arrays.give(service);
-        arrays.give(environment);
-        arrays.give(frame);
-        arrays.give(attrStart);
-        arrays.give(attrKey);
-        arrays.give(attrValue);
+        arrays.give("arena", arena);
+        arrays.give("eventId", eventId);
+        arrays.give("eventBytes", eventBytes);
+        arrays.give("ts", ts);
+        arrays.give("service", service);
+        arrays.give("environment", environment);
+        arrays.give("frame", frame);
+        arrays.give("attrStart", attrStart);
+        arrays.give("attrKey", attrKey);
+        arrays.give("attrValue", attrValue);
         releaseTableArrays(arrays);
     }
 
@@ -139,13 +139,18 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         return of(table, arenaBytes, new ColumnArrays());
     }
 
-    /** As {@link #of(Table, long)}, in arrays a finished run left in {@code arrays} where they are long enough. */
+    /**
+     * As {@link #of(Table, long)}, in arrays a finished run left in {@code arrays} where they
+     * are long enough; {@code arrays} holds nothing afterwards (what did not fit is let go).
+     */
     public static EventColumns of(Table table, long arenaBytes, ColumnArrays arrays) {
         if (arenaBytes > Integer.MAX_VALUE - 1024) {
             throw new IllegalArgumentException("a run of " + arenaBytes + " spool bytes does not fit one arena (at most 2 GiB)");
         }
-        return table == Table.REQUEST_FACTS ? new RequestFactColumns((int) arenaBytes, arrays)
+        EventColumns columns = table == Table.REQUEST_FACTS ? new RequestFactColumns((int) arenaBytes, arrays)
                 : new ServiceEventColumns((int) arenaBytes, arrays);
+        arrays.clear();
+        return columns;
     }
 
     public MessageType schema() {

@@ -36,26 +36,26 @@ final class RequestFactColumns extends EventColumns {
 
     RequestFactColumns(int arenaBytes, ColumnArrays arrays) {
         super(ParquetSchemas.REQUEST_FACTS, ATTRIBUTES_FIELD, arenaBytes, arrays);
-        route = arrays.ints(capacity);
-        method = arrays.ints(capacity);
-        statusCode = arrays.ints(capacity);
-        durationMs = arrays.doubles(capacity);
-        requestBytes = arrays.longs(capacity);
-        responseBytes = arrays.longs(capacity);
-        clientId = arrays.longs(capacity);
-        traceId = arrays.longs(capacity);
+        route = arrays.ints("route", capacity);
+        method = arrays.ints("method", capacity);
+        statusCode = arrays.ints("statusCode", capacity);
+        durationMs = arrays.doubles("durationMs", capacity);
+        requestBytes = arrays.longs("requestBytes", capacity);
+        responseBytes = arrays.longs("responseBytes", capacity);
+        clientId = arrays.longs("clientId", capacity);
+        traceId = arrays.longs("traceId", capacity);
     }
 
     @Override
     void releaseTableArrays(ColumnArrays arrays) {
-        arrays.give(route);
-        arrays.give(method);
-        arrays.give(statusCode);
-        arrays.give(durationMs);
-        arrays.give(requestBytes);
-        arrays.give(responseBytes);
-        arrays.give(clientId);
-        arrays.give(traceId);
+        arrays.give("route", route);
+        arrays.give("method", method);
+        arrays.give("statusCode", statusCode);
+        arrays.give("durationMs", durationMs);
+        arrays.give("requestBytes", requestBytes);
+        arrays.give("responseBytes", responseBytes);
+        arrays.give("clientId", clientId);
+        arrays.give("traceId", traceId);
     }
 
     @Override

@@ -24,18 +24,18 @@ final class ServiceEventColumns extends EventColumns {
 
     ServiceEventColumns(int arenaBytes, ColumnArrays arrays) {
         super(ParquetSchemas.SERVICE_EVENTS, ATTRIBUTES_FIELD, arenaBytes, arrays);
-        kind = arrays.ints(capacity);
-        version = arrays.longs(capacity);
-        actor = arrays.longs(capacity);
-        message = arrays.longs(capacity);
+        kind = arrays.ints("kind", capacity);
+        version = arrays.longs("version", capacity);
+        actor = arrays.longs("actor", capacity);
+        message = arrays.longs("message", capacity);
     }
 
     @Override
     void releaseTableArrays(ColumnArrays arrays) {
-        arrays.give(kind);
-        arrays.give(version);
-        arrays.give(actor);
-        arrays.give(message);
+        arrays.give("kind", kind);
+        arrays.give("version", version);
+        arrays.give("actor", actor);
+        arrays.give("message", message);
     }
 
     private static Binary[] kindNames() {
