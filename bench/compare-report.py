@@ -6,6 +6,7 @@
   compare-report.py gc GCLOG                    key=value: GC pause p99/max, heap after GC, full GCs
   compare-report.py fio FIO.json                key=value: MB/s and fsyncs/s
   compare-report.py backlog SAMPLES             key=value: mean sealed backlog of the middle and last third
+  compare-report.py rss SAMPLES                 key=value: mean anonymous resident memory (MB) of the middle and last third
   compare-report.py table RESULTS               the final table (RESULTS holds "section key=value ..." lines)
 """
 import json
@@ -88,13 +89,31 @@ def backlog(path):
     interval or rollup.backlogThreshold), so a mean over many teeth is stable; a rollup that
     falls behind raises the last third's mean by its deficit times a third of the step.
     """
+    mid, last, top, n = thirds(path)
+    return f'backlog_mid={mid:.0f} backlog_last={last:.0f} backlog_max={top:.0f} samples={n}'
+
+
+def rss(path):
+    """The server's anonymous resident memory (RssAnon, kB samples) over the middle and the last third of a step, in MB.
+
+    Anonymous, not all of VmRSS: the memory-mapped seen-id files count in VmRSS as the kernel
+    pages them in, and they grow with the ids by design. Heap, metaspace and code cache level
+    off after the warm-up; anonymous memory still climbing from the middle to the last third is
+    native memory growing with the work (a leak: every Parquet file once left its zstd context
+    behind).
+    """
+    mid, last, top, _ = thirds(path)
+    return f'rss_mid_mb={mid / 1024:.0f} rss_last_mb={last / 1024:.0f} rss_max_mb={top / 1024:.0f}'
+
+
+def thirds(path):
+    """Mean of the middle and of the last third of "time value" samples, the max after the first third, the count."""
     values = [float(line.split()[1]) for line in open(path) if len(line.split()) == 2]
     if len(values) < 3:
-        return 'backlog_mid=0 backlog_last=0 backlog_max=0 samples=%d' % len(values)
+        return 0.0, 0.0, 0.0, len(values)
     third = len(values) // 3
     mid, last = values[third:2 * third], values[2 * third:]
-    return (f'backlog_mid={statistics.fmean(mid):.0f} backlog_last={statistics.fmean(last):.0f} '
-            f'backlog_max={max(values[third:]):.0f} samples={len(values)}')
+    return statistics.fmean(mid), statistics.fmean(last), max(values[third:]), len(values)
 
 
 def kv(line):
@@ -203,12 +222,12 @@ def table(path):
         out.append('')
         out.append('Sustained search (each rate on a fresh server, -Xmx' + info.get('heap', '?') + '):')
         out.append('')
-        out.append('| rate | achieved | verdict | 503/errors | sealed backlog mean, middle → last third (max) | freshness p99 s | ack p99 ms | GC p99 / max ms | heap after GC max MB | seen ids: count, heap / disk MiB |')
-        out.append('|---|---|---|---|---|---|---|---|---|---|')
+        out.append('| rate | achieved | verdict | 503/errors | sealed backlog mean, middle → last third (max) | freshness p99 s | ack p99 ms | GC p99 / max ms | heap after GC max MB | anonymous resident MB, middle → last third | seen ids: count, heap / disk MiB |')
+        out.append('|---|---|---|---|---|---|---|---|---|---|---|')
         for st in steps:
             out.append(f"| {num(float(st['rate']))} | {num(float(st['events_per_s']))} | {st['verdict'].replace('_', ' ')} | {st['errors']} | "
                        f"{num(float(st['backlog_mid']) / 1e6, 1)} → {num(float(st['backlog_last']) / 1e6, 1)} MB ({num(float(st['backlog_max']) / 1e6)}) | {st['freshness_p99_s']} | {st['p99_ms']} | "
-                       f"{st['gc_p99_ms']} / {st['gc_max_ms']} | {st['heap_after_gc_max_mb']} | "
+                       f"{st['gc_p99_ms']} / {st['gc_max_ms']} | {st['heap_after_gc_max_mb']} | {st.get('rss_mid_mb', 'n/a')} → {st.get('rss_last_mb', 'n/a')} | "
                        f"{num(float(st.get('seen_ids', 'nan')))}, {st.get('seen_heap_mb', 'n/a')} / {st.get('seen_disk_mb', 'n/a')} |")
     print('\n'.join(out))
 
@@ -226,6 +245,8 @@ if __name__ == '__main__':
         print(fio(sys.argv[2]))
     elif cmd == 'backlog':
         print(backlog(sys.argv[2]))
+    elif cmd == 'rss':
+        print(rss(sys.argv[2]))
     elif cmd == 'table':
         table(sys.argv[2])
     else:
