@@ -6,7 +6,7 @@
   compare-report.py gc GCLOG                    key=value: GC pause p99/max, heap after GC, full GCs
   compare-report.py fio FIO.json                key=value: MB/s and fsyncs/s
   compare-report.py backlog SAMPLES             key=value: mean sealed backlog of the middle and last third
-  compare-report.py rss SAMPLES                 key=value: mean anonymous resident memory (MB) of the middle and last third
+  compare-report.py rss SAMPLES                 key=value: mean anonymous resident memory (MiB) of the middle and last third
   compare-report.py table RESULTS               the final table (RESULTS holds "section key=value ..." lines)
 """
 import json
@@ -94,7 +94,7 @@ def backlog(path):
 
 
 def rss(path):
-    """The server's anonymous resident memory (RssAnon, kB samples) over the middle and the last third of a step, in MB.
+    """The server's anonymous resident memory (RssAnon, kB samples) over the middle and the last third of a step, in MiB.
 
     Anonymous, not all of VmRSS: the memory-mapped seen-id files count in VmRSS as the kernel
     pages them in, and they grow with the ids by design. Heap, metaspace and code cache level
@@ -102,8 +102,10 @@ def rss(path):
     native memory growing with the work (a leak: every Parquet file once left its zstd context
     behind).
     """
-    mid, last, top, _ = thirds(path)
-    return f'rss_mid_mb={mid / 1024:.0f} rss_last_mb={last / 1024:.0f} rss_max_mb={top / 1024:.0f}'
+    mid, last, top, n = thirds(path)
+    if n < 3:
+        return 'rss_mid_mib=n/a rss_last_mib=n/a rss_max_mib=n/a'
+    return f'rss_mid_mib={mid / 1024:.0f} rss_last_mib={last / 1024:.0f} rss_max_mib={top / 1024:.0f}'
 
 
 def thirds(path):
@@ -222,12 +224,12 @@ def table(path):
         out.append('')
         out.append('Sustained search (each rate on a fresh server, -Xmx' + info.get('heap', '?') + '):')
         out.append('')
-        out.append('| rate | achieved | verdict | 503/errors | sealed backlog mean, middle → last third (max) | freshness p99 s | ack p99 ms | GC p99 / max ms | heap after GC max MB | anonymous resident MB, middle → last third | seen ids: count, heap / disk MiB |')
+        out.append('| rate | achieved | verdict | 503/errors | sealed backlog mean, middle → last third (max) | freshness p99 s | ack p99 ms | GC p99 / max ms | heap after GC max MB | anonymous resident MiB, middle → last third | seen ids: count, heap / disk MiB |')
         out.append('|---|---|---|---|---|---|---|---|---|---|---|')
         for st in steps:
             out.append(f"| {num(float(st['rate']))} | {num(float(st['events_per_s']))} | {st['verdict'].replace('_', ' ')} | {st['errors']} | "
                        f"{num(float(st['backlog_mid']) / 1e6, 1)} → {num(float(st['backlog_last']) / 1e6, 1)} MB ({num(float(st['backlog_max']) / 1e6)}) | {st['freshness_p99_s']} | {st['p99_ms']} | "
-                       f"{st['gc_p99_ms']} / {st['gc_max_ms']} | {st['heap_after_gc_max_mb']} | {st.get('rss_mid_mb', 'n/a')} → {st.get('rss_last_mb', 'n/a')} | "
+                       f"{st['gc_p99_ms']} / {st['gc_max_ms']} | {st['heap_after_gc_max_mb']} | {st.get('rss_mid_mib', 'n/a')} → {st.get('rss_last_mib', 'n/a')} | "
                        f"{num(float(st.get('seen_ids', 'nan')))}, {st.get('seen_heap_mb', 'n/a')} / {st.get('seen_disk_mb', 'n/a')} |")
     print('\n'.join(out))
 

@@ -279,10 +279,11 @@ while :; do
   name=sustain-$RATE
   start_gravix "$name" "-Xlog:gc*:file=$WORK/gc-$RATE.log"
   METRICS=http://127.0.0.1:$G_ADMIN/metrics
+  : > "$WORK/rss-$RATE.txt"
   ( while :; do
       v=$(sealed_bytes "$METRICS")
       [ -n "$v" ] && echo "$(date +%s) $v"
-      r=$(awk '$1 == "RssAnon:" {print $2}' "/proc/$GRAVIX_PID/status" 2>/dev/null)
+      r=$(awk '$1 == "RssAnon:" {print $2}' "/proc/$GRAVIX_PID/status" 2>/dev/null || true)
       [ -n "$r" ] && echo "$(date +%s) $r" >> "$WORK/rss-$RATE.txt"
       sleep 2
     done ) > "$WORK/backlog-$RATE.txt" 2>/dev/null &
@@ -299,7 +300,7 @@ while :; do
   fresh=$($REPORT quantile "$WORK/metrics-$RATE.txt" lake_freshness_seconds 0.99)
   gcl=$($REPORT gc "$WORK/gc-$RATE.log")
   bl=$($REPORT backlog "$WORK/backlog-$RATE.txt")
-  rss=$($REPORT rss "$WORK/rss-$RATE.txt" 2>/dev/null || echo "rss_mid_mb=n/a rss_last_mb=n/a")
+  rss=$($REPORT rss "$WORK/rss-$RATE.txt" 2>/dev/null || echo "rss_mid_mib=n/a rss_last_mib=n/a rss_max_mib=n/a")
   oom=$(grep -c OutOfMemoryError "$WORK/gravix-$name/server.log" || true)
   seen=$(awk '$1 ~ /^rollup_seen_ids(_memory_bytes|_disk_bytes)?\{table="request_facts"\}$/ {
       n = $1; sub(/\{.*/, "", n); v[n] = $2 }
@@ -317,7 +318,7 @@ while :; do
   fi
   [ $MODE = smoke ] && verdict="${verdict/fail:/smoke:}"  # the smoke run proves the steps work; no thresholds
   record step "rate=$RATE verdict=$verdict $line freshness_p99_s=$fresh $gcl $bl $rss drained=$drained ooms=$oom $seen"
-  log "sustained $RATE events/s: $verdict (achieved $achieved, errors $errors, freshness p99 ${fresh}s, $gcl, $bl)"
+  log "sustained $RATE events/s: $verdict (achieved $achieved, errors $errors, freshness p99 ${fresh}s, $gcl, $bl, $rss)"
   if [ "${verdict%%:*}" != fail ]; then
     LO=$RATE; BEST="rate=$RATE step_seconds=$STEP_S $line freshness_p99_s=$fresh $gcl"
   else

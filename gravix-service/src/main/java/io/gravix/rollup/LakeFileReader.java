@@ -38,6 +38,7 @@ public final class LakeFileReader {
      *         column {@code event_id}; the message names the file
      */
     public static long readEventIds(Path file, Consumer<String> ids) throws IOException {
+        // The reader releases the codec factory (its zstd context) when it closes.
         try (ParquetFileReader reader = new ParquetFileReader(new LocalInputFile(file),
                 HadoopFreeReadOptions.withCodecs(new ZstdCodecFactory(ZstdCodecFactory.DEFAULT_LEVEL)))) {
             MessageType projection = eventIdProjection(reader.getFooter().getFileMetaData().getSchema(), file);

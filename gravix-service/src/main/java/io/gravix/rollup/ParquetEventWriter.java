@@ -73,11 +73,9 @@ public final class ParquetEventWriter<E> implements Closeable {
     private static void write(OutputFile target, EventColumns columns, int[] rows, int from, int to, Map<String, String> metadata)
             throws IOException {
         StreamTrackingOutputFile output = new StreamTrackingOutputFile(target);
-        ZstdCodecFactory codecs = new ZstdCodecFactory(ZstdCodecFactory.DEFAULT_LEVEL);
-        try {
+        try (ZstdCodecFactory codecs = new ZstdCodecFactory(ZstdCodecFactory.DEFAULT_LEVEL)) {
             ColumnarParquetWriter.write(columns, rows, from, to, output, metadata, codecs);
         } finally {
-            codecs.release(); // its zstd context's native memory: nothing else frees it
             output.closeStream();
         }
     }

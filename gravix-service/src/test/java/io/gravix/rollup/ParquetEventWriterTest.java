@@ -232,12 +232,13 @@ class ParquetEventWriterTest {
     }
 
     /**
-     * A full disk while the footer is written: parquet-mr's close fails and leaves its
-     * stream open, so a deleted temp file kept its blocks allocated (seen: a 15 MB file
-     * held open after every failed run). The writer must release the file whatever fails.
+     * A full disk while the row group and footer are written: parquet-mr's close fails and
+     * leaves its stream open, so a deleted temp file kept its blocks allocated (seen: a 15 MB
+     * file held open after every failed run). The writer must release the file whatever
+     * fails, and the zstd context that compressed its pages.
      */
     @Test
-    void aFullDiskDuringCloseStillReleasesTheFile() throws Exception {
+    void aFullDiskDuringCloseStillReleasesTheFileAndItsZstdContext() throws Exception {
         Path file = dir.resolve("full.parquet");
         AtomicBoolean streamClosed = new AtomicBoolean();
         AtomicLong room = new AtomicLong(Long.MAX_VALUE);
@@ -295,10 +296,13 @@ class ParquetEventWriterTest {
             writer.write(row);
         }
         room.set(4); // room for the magic only: the disk fills up when the compressed row group is flushed
-        int contexts = ZstdCodecFactory.openContexts();
+        int open = ZstdCodecFactory.openContexts();
+        int made = ZstdCodecFactory.madeContexts();
         assertThatThrownBy(writer::close).hasStackTraceContaining("No space left on device");
         assertThat(streamClosed).isTrue();
-        assertThat(ZstdCodecFactory.openContexts()).as("zstd contexts left open").isEqualTo(contexts);
+        assertThat(file).hasSize(4); // the write failed after the pages were compressed
+        assertThat(ZstdCodecFactory.madeContexts()).as("zstd contexts made").isEqualTo(made + 1);
+        assertThat(ZstdCodecFactory.openContexts()).as("zstd contexts left open").isEqualTo(open);
     }
 
     /**
@@ -310,6 +314,7 @@ class ParquetEventWriterTest {
     @Test
     void everyFileReleasesItsCompressionContext() throws Exception {
         int contexts = ZstdCodecFactory.openContexts();
+        int made = ZstdCodecFactory.madeContexts();
         for (int i = 0; i < 5; i++) {
             try (ParquetEventWriter<RequestFact> writer = ParquetEventWriter.requestFacts(dir.resolve("f" + i + ".parquet"))) {
                 for (EventRow<RequestFact> row : LakeEvents.requestFacts(1_000, 10)) {
@@ -317,8 +322,10 @@ class ParquetEventWriterTest {
                 }
             }
         }
+        assertThat(ZstdCodecFactory.madeContexts()).as("zstd contexts made by writes").isEqualTo(made + 5);
         assertThat(ZstdCodecFactory.openContexts()).as("zstd contexts left open by writes").isEqualTo(contexts);
         assertThat(LakeFileReader.readEventIds(dir.resolve("f4.parquet"), id -> { })).isEqualTo(1_000);
+        assertThat(ZstdCodecFactory.madeContexts()).as("zstd contexts made by a read").isGreaterThan(made + 5);
         assertThat(ZstdCodecFactory.openContexts()).as("zstd contexts left open by a read").isEqualTo(contexts);
     }
 
