@@ -78,6 +78,7 @@ final class ZstdCodecFactory implements CompressionCodecFactory, AutoCloseable {
         release();
     }
 
+    /** Frees the contexts made, once each: they are forgotten here, and only this factory releases them. */
     @Override
     public void release() {
         if (compressor != null) {
@@ -99,17 +100,10 @@ final class ZstdCodecFactory implements CompressionCodecFactory, AutoCloseable {
     private static final class Compressor implements BytesInputCompressor {
         private final ZstdCompressCtx ctx;
 
-        private boolean released;
-
         Compressor(int level) {
             ctx = new ZstdCompressCtx();
-            try {
-                ctx.setLevel(level);
-            } catch (RuntimeException e) {
-                ctx.close();
-                throw e;
-            }
             contextMade();
+            ctx.setLevel(level);
         }
 
         @Override
@@ -124,11 +118,8 @@ final class ZstdCodecFactory implements CompressionCodecFactory, AutoCloseable {
 
         @Override
         public void release() {
-            if (!released) {
-                released = true;
-                ctx.close();
-                OPEN_CONTEXTS.decrementAndGet();
-            }
+            ctx.close();
+            OPEN_CONTEXTS.decrementAndGet();
         }
     }
 
@@ -139,7 +130,6 @@ final class ZstdCodecFactory implements CompressionCodecFactory, AutoCloseable {
 
     private static final class Decompressor implements BytesInputDecompressor {
         private final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
-        private boolean released;
 
         Decompressor() {
             contextMade();
@@ -159,11 +149,8 @@ final class ZstdCodecFactory implements CompressionCodecFactory, AutoCloseable {
 
         @Override
         public void release() {
-            if (!released) {
-                released = true;
-                ctx.close();
-                OPEN_CONTEXTS.decrementAndGet();
-            }
+            ctx.close();
+            OPEN_CONTEXTS.decrementAndGet();
         }
     }
 }
