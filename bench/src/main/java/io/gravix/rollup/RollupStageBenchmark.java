@@ -49,6 +49,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code spoolRecordsToColumns}: {@link EventColumns#appendRecord} of 200 spool record
  *       payloads of 500 request facts each into fresh columns, then {@link EventColumns#seal()}
  *       (the rollup's read step, spool bytes to column vectors);
+ *   <li>{@code spoolRecordsToColumnsWithDedupe}: the same, then {@link EventColumns#dropRepeatedIds}
+ *       against the ids in segments (the read step with its dedupe);
  *   <li>{@code sortColumnar}: {@link SortedRun#of} over those 100,000 rows (hour, then row order);
  *   <li>{@code parquetEncodeColumnar}: {@code ParquetEventWriter.writeFile} of the 100,000 sorted
  *       rows to one ZSTD file on local disk, close included.
@@ -166,22 +168,22 @@ public class RollupStageBenchmark {
         EventColumns c = EventColumns.of(Table.REQUEST_FACTS, 0);
         long batchId = 1;
         for (byte[] payload : payloads) {
-            c.appendRecord(payload, 0, payload.length, batchId++, EventColumns.KEEP_ALL);
+            c.appendRecord(payload, 0, payload.length, batchId++);
         }
         c.seal();
         return c;
     }
 
-    /** As a run decodes: each id checked against the run's own ids and the committed ones (in segments). */
+    /** As a run reads its batches: decoded, then each id checked against the run's own ids and the committed ones (in segments). */
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public EventColumns spoolRecordsToColumnsWithDedupe() {
         EventColumns c = EventColumns.of(Table.REQUEST_FACTS, 0);
-        RunDedupe dedupe = new RunDedupe(seenInSegments, ROWS);
         long batchId = 1;
         for (byte[] payload : payloads) {
-            c.appendRecord(payload, 0, payload.length, batchId++, dedupe);
+            c.appendRecord(payload, 0, payload.length, batchId++);
         }
+        c.dropRepeatedIds(seenInSegments);
         c.seal();
         return c;
     }

@@ -1,16 +1,23 @@
 package io.gravix.rollup;
 
+import io.gravix.rollup.columns.EventColumns;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.util.Arrays;
 
 /**
  * How long the events a run keeps waited between their acknowledgement ({@code ingested_at},
  * one value per spool frame) and the run's commit: the "202 → queryable" latency of
- * {@code lake_freshness_seconds}. Gathered per frame while the run reads its batches, so
- * the hot loop adds one array slot per frame, not per event; the histogram still counts
- * every event.
+ * {@code lake_freshness_seconds}. Gathered per frame, one array slot per frame, not per
+ * event; the histogram still counts every event.
  */
 final class FreshnessTally {
+    /** The tally of the rows {@code columns} hold (after the run's dedupe: the events it keeps). */
+    static FreshnessTally of(EventColumns columns) {
+        FreshnessTally tally = new FreshnessTally();
+        columns.forEachFrame(tally::add);
+        return tally;
+    }
+
     private long[] ingestedAtMicros = new long[64];
     private int[] events = new int[64];
     private int frames;

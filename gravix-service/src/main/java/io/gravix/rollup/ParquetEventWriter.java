@@ -117,7 +117,7 @@ public final class ParquetEventWriter<E> implements Closeable {
     public void write(EventRow<E> row) throws IOException {
         byte[] record = encoder.encode(row);
         try {
-            columns.appendRecord(record, 0, record.length, row.batchId(), EventColumns.KEEP_ALL);
+            columns.appendRecord(record, 0, record.length, row.batchId());
         } catch (MalformedRecordException e) {
             throw new IOException("cannot write event " + row + " to " + file + ": " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package io.gravix.rollup;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gravix.rollup.columns.CommittedIds;
 import io.gravix.rollup.columns.Slices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ import java.util.stream.Stream;
  * cache), so the heap no longer grows with the window; an epoch's segments are merged
  * four of a size into one, so a lookup probes a few segments per epoch.
  */
-final class SeenIds {
+final class SeenIds implements CommittedIds {
     /** The default byte budget of the exact-id cache. */
     static final long DEFAULT_CACHE_BYTES = 32L * 1024 * 1024;
 
@@ -142,12 +143,14 @@ final class SeenIds {
     }
 
     /** The fingerprint this index files the id under. */
-    long fingerprint(byte[] buf, int off, int len) {
+    @Override
+    public long fingerprint(byte[] buf, int off, int len) {
         return bytesFingerprints.of(buf, off, len);
     }
 
     /** As {@link #contains(byte[], int, int)}, with the id's {@link #fingerprint} already known. */
-    boolean contains(long fingerprint, byte[] buf, int off, int len) {
+    @Override
+    public boolean contains(long fingerprint, byte[] buf, int off, int len) {
         long key = FingerprintMap.key(fingerprint);
         for (Epoch epoch : epochs.values()) {
             if (recentRunKept(epoch, key, buf, off, len) || segmentRunKept(epoch, key, buf, off, len)) {

@@ -70,22 +70,14 @@ final class SpoolBatchReader {
         }
     }
 
-    /** Receives each frame's count of events after it is appended. */
-    interface FrameListener {
-        void appended(long ingestedAtMicros, int events, int kept);
-    }
-
     /**
      * Appends every frame of {@code frames}, read into {@code columns}' arena, to {@code columns}. A payload that is not the
      * table's record makes the whole file unreadable; the caller then drops the run's columns.
      */
-    static void append(Frames frames, long batchId, EventColumns columns, EventColumns.IdFilter filter, FrameListener listener)
-            throws Unreadable {
+    static void append(Frames frames, long batchId, EventColumns columns) throws Unreadable {
         for (long[] s : frames.slices()) {
-            int before = columns.rows();
             try {
-                int events = columns.appendRecordAt((int) s[1], (int) s[2], batchId, filter);
-                listener.appended(columns.lastRecordIngestedAtMicros(), events, columns.rows() - before);
+                columns.appendRecordAt((int) s[1], (int) s[2], batchId);
             } catch (MalformedRecordException e) {
                 throw new Unreadable("frame payload is not a valid " + columns.schema().getName() + " record: " + e.getMessage(), s[0]);
             }

@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>A run: (1) is planned in SQLite with the sealed batches it takes, or — after a
  * crash — is the planned run found there; (2) reads its batches whole into columns
  * ({@link EventColumns}: no object per event), moving an unreadable one to the
- * dead-letter queue and out of the run; (3) drops, while decoding, every event whose id
- * this run or a committed run already kept ({@link RunDedupe}); (4) sorts an index of the
+ * dead-letter queue and out of the run; (3) drops every event whose id an earlier event of
+ * this run or a committed run already kept ({@link EventColumns#dropRepeatedIds}); (4) sorts an index of the
  * rest by event hour and row order ({@link SortedRun}) and cuts each hour into files of at
  * most the run's {@code maxRowsPerFile} rows, named {@code part-<instance>-<run>-<n>}; (5) records the
  * keys, claims the run in the lake's instance record, checks for disk room, writes and puts the
@@ -280,21 +280,19 @@ final class TableRollup {
             }
         }
         EventColumns columns = table.newColumns(fileBytes, ctx.columnArrays());
-        RunDedupe dedupe = new RunDedupe(seen, (int) Math.min(Integer.MAX_VALUE / 4, fileBytes / 100));
-        FreshnessTally freshness = new FreshnessTally();
         List<Path> spoolFiles = new ArrayList<>();
         for (BatchRecord batch : batches) {
             Path file = spoolFile(batch);
             try {
-                SpoolBatchReader.append(SpoolBatchReader.read(table.table(), file, columns), batch.id(), columns, dedupe,
-                        (ingestedAtMicros, events, kept) -> freshness.add(ingestedAtMicros, kept));
+                SpoolBatchReader.append(SpoolBatchReader.read(table.table(), file, columns), batch.id(), columns);
             } catch (SpoolBatchReader.Unreadable e) {
                 throw new UnreadableBatch(batch, file, e);
             }
             spoolFiles.add(file);
         }
+        long duplicates = columns.dropRepeatedIds(seen);
         columns.seal();
-        return new RunInput(columns, dedupe.duplicates(), spoolFiles, spoolBytes, deadLettered, freshness);
+        return new RunInput(columns, duplicates, spoolFiles, spoolBytes, deadLettered, FreshnessTally.of(columns));
     }
 
     private Path spoolFile(BatchRecord batch) {

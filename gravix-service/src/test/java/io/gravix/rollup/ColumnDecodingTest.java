@@ -19,9 +19,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +69,7 @@ class ColumnDecodingTest {
 
             Path fromBytes = dir.resolve("raw-" + record + ".parquet");
             EventColumns columns = EventColumns.of(Table.REQUEST_FACTS, bytes.length);
-            assertThat(columns.appendRecord(bytes, 0, bytes.length, 5, EventColumns.KEEP_ALL)).isEqualTo(facts);
+            assertThat(columns.appendRecord(bytes, 0, bytes.length, 5)).isEqualTo(facts);
             writeAll(fromBytes, columns);
 
             Path fromParse = dir.resolve("parsed-" + record + ".parquet");
@@ -112,7 +114,7 @@ class ColumnDecodingTest {
 
             Path fromBytes = dir.resolve("raw-" + record + ".parquet");
             EventColumns columns = EventColumns.of(Table.SERVICE_EVENTS, bytes.length);
-            columns.appendRecord(bytes, 0, bytes.length, 9, EventColumns.KEEP_ALL);
+            columns.appendRecord(bytes, 0, bytes.length, 9);
             writeAll(fromBytes, columns);
             Path fromParse = dir.resolve("parsed-" + record + ".parquet");
             try (ParquetEventWriter<ServiceEvent> writer = ParquetEventWriter.serviceEvents(fromParse)) {
@@ -151,7 +153,7 @@ class ColumnDecodingTest {
 
         Path fromBytes = dir.resolve("raw.parquet");
         EventColumns columns = EventColumns.of(Table.REQUEST_FACTS, bytes.length);
-        columns.appendRecord(bytes, 0, bytes.length, 5, EventColumns.KEEP_ALL);
+        columns.appendRecord(bytes, 0, bytes.length, 5);
         writeAll(fromBytes, columns);
         Path fromParse = dir.resolve("parsed.parquet");
         try (ParquetEventWriter<RequestFact> writer = ParquetEventWriter.requestFacts(fromParse)) {
@@ -170,11 +172,11 @@ class ColumnDecodingTest {
         byte[] bytes = record.build().toByteArray();
 
         EventColumns copied = EventColumns.of(Table.REQUEST_FACTS, bytes.length);
-        copied.appendRecord(bytes, 0, bytes.length, 5, EventColumns.KEEP_ALL);
+        copied.appendRecord(bytes, 0, bytes.length, 5);
         EventColumns inPlace = EventColumns.of(Table.REQUEST_FACTS, 0);
         int at = inPlace.claimArena(bytes.length + 10);
         System.arraycopy(bytes, 0, inPlace.arena(), at + 10, bytes.length);
-        assertThat(inPlace.appendRecordAt(at + 10, bytes.length, 5, EventColumns.KEEP_ALL)).isEqualTo(20);
+        assertThat(inPlace.appendRecordAt(at + 10, bytes.length, 5)).isEqualTo(20);
 
         Path a = dir.resolve("copied.parquet");
         Path b = dir.resolve("in-place.parquet");
@@ -192,11 +194,11 @@ class ColumnDecodingTest {
             full.addFacts(events.requestFact(10_000 + i).toBuilder().setClientId("c" + i).setTraceId("t" + i)
                     .putAttributes("region", "r" + i).putAttributes("tier", "gold"));
         }
-        // This run: fewer facts, optional fields left out, every third refused by the filter.
+        // This run: fewer facts, optional fields left out, every third a repeat that the dedupe takes out.
         RequestFactRecord.Builder sparse = RequestFactRecord.newBuilder().setSource("web").setIngestedAtMicros(42);
         for (int i = 0; i < 100; i++) {
             sparse.addFacts(events.requestFact(i).toBuilder().clearClientId().clearTraceId().clearAttributes()
-                    .setRequestBytes(0).setResponseBytes(0).setStatusCode(i % 2 == 0 ? 0 : 200));
+                    .setRequestBytes(0).setResponseBytes(0).setStatusCode(i % 2 == 0 ? 0 : 200).setEventId(idOrRepeat(events, i)));
         }
         ServiceEventRecord.Builder fullEvents = ServiceEventRecord.newBuilder().setSource("earlier");
         ServiceEventRecord.Builder sparseEvents = ServiceEventRecord.newBuilder().setSource("ops");
@@ -206,29 +208,34 @@ class ColumnDecodingTest {
         }
         for (int i = 0; i < 100; i++) {
             sparseEvents.addEvents(events.serviceEvent(i).toBuilder().clearActor().clearMessage().clearVersion().clearAttributes()
-                    .setKindValue(0));
+                    .setKindValue(0).setEventId(idOrRepeat(events, i)));
         }
         assertReuseWritesTheSameFile(Table.REQUEST_FACTS, full.build().toByteArray(), sparse.build().toByteArray());
         assertReuseWritesTheSameFile(Table.SERVICE_EVENTS, fullEvents.build().toByteArray(), sparseEvents.build().toByteArray());
     }
 
+    /** Event {@code i}'s own id, or for every third event the id of the one before it. */
+    private static String idOrRepeat(EventFactory events, int i) {
+        return events.eventId(i % 3 == 2 ? i - 1 : i);
+    }
+
     private void assertReuseWritesTheSameFile(Table table, byte[] earlier, byte[] record) throws IOException {
         ColumnArrays arrays = new ColumnArrays();
         EventColumns earlierRun = EventColumns.of(table, earlier.length, arrays);
-        earlierRun.appendRecord(earlier, 0, earlier.length, 1, EventColumns.KEEP_ALL);
+        earlierRun.appendRecord(earlier, 0, earlier.length, 1);
         writeAll(dir.resolve(table + "-earlier.parquet"), earlierRun);
         arrays.release(earlierRun);
         long held = arrays.heldBytes();
         assertThat(held).isGreaterThan(earlier.length);
 
-        int[] seen = {0};
-        EventColumns.IdFilter everyThirdRefused = (arena, off, len) -> seen[0]++ % 3 != 2;
+        SeenIds nothingCommitted = new SeenIds(Duration.ofDays(7), run -> Optional.empty());
         EventColumns reused = EventColumns.of(table, record.length, arrays);
         assertThat(arrays.heldBytes()).as("this run took the earlier run's arrays").isLessThan(held / 10);
-        reused.appendRecord(record, 0, record.length, 2, everyThirdRefused);
-        seen[0] = 0;
+        reused.appendRecord(record, 0, record.length, 2);
+        assertThat(reused.dropRepeatedIds(nothingCommitted)).isEqualTo(33);
         EventColumns fresh = EventColumns.of(table, record.length);
-        fresh.appendRecord(record, 0, record.length, 2, everyThirdRefused);
+        fresh.appendRecord(record, 0, record.length, 2);
+        assertThat(fresh.dropRepeatedIds(nothingCommitted)).isEqualTo(33);
 
         Path a = dir.resolve(table + "-fresh.parquet");
         Path b = dir.resolve(table + "-reused.parquet");
@@ -242,9 +249,9 @@ class ColumnDecodingTest {
     void aRecordOutsideTheClaimedArenaIsRefused() {
         EventColumns columns = EventColumns.of(Table.REQUEST_FACTS, 4096);
         int at = columns.claimArena(100);
-        assertThatThrownBy(() -> columns.appendRecordAt(at + 50, 51, 1, EventColumns.KEEP_ALL))
+        assertThatThrownBy(() -> columns.appendRecordAt(at + 50, 51, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not in the arena's claimed bytes");
-        assertThatThrownBy(() -> columns.appendRecordAt(0, 5, 1, EventColumns.KEEP_ALL))
+        assertThatThrownBy(() -> columns.appendRecordAt(0, 5, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -257,17 +264,17 @@ class ColumnDecodingTest {
             EventColumns columns = EventColumns.of(Table.REQUEST_FACTS, truncated.length);
             boolean protobufRefuses = refuses(truncated);
             if (protobufRefuses) {
-                assertThatThrownBy(() -> columns.appendRecord(truncated, 0, truncated.length, 1, EventColumns.KEEP_ALL))
+                assertThatThrownBy(() -> columns.appendRecord(truncated, 0, truncated.length, 1))
                         .as("cut at %d", cut).isInstanceOf(MalformedRecordException.class);
             }
         }
         byte[] endGroupTag = {0x0c};
-        assertThatThrownBy(() -> EventColumns.of(Table.REQUEST_FACTS, 1).appendRecord(endGroupTag, 0, 1, 1, EventColumns.KEEP_ALL))
+        assertThatThrownBy(() -> EventColumns.of(Table.REQUEST_FACTS, 1).appendRecord(endGroupTag, 0, 1, 1))
                 .isInstanceOf(MalformedRecordException.class);
         byte[] noTimestamp = RequestFactRecord.newBuilder().addFacts(RequestFact.newBuilder().setEventId("x").setDurationMs(1))
                 .build().toByteArray();
-        assertThatThrownBy(() -> EventColumns.of(Table.REQUEST_FACTS, 64).appendRecord(noTimestamp, 0, noTimestamp.length, 1,
-                EventColumns.KEEP_ALL)).isInstanceOf(MalformedRecordException.class).hasMessageContaining("x has no timestamp");
+        assertThatThrownBy(() -> EventColumns.of(Table.REQUEST_FACTS, 64).appendRecord(noTimestamp, 0, noTimestamp.length, 1))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("x has no timestamp");
     }
 
     private static boolean refuses(byte[] bytes) {

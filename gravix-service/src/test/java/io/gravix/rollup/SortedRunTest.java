@@ -42,7 +42,7 @@ class SortedRunTest {
                     .setService("svc-" + random.nextInt(9)).setKind(ServiceEvent.Kind.DEPLOY).build();
             rows.add(new EventRow<>(e, "k", 1, 1));
             byte[] record = ServiceEventRecord.newBuilder().addEvents(e).build().toByteArray();
-            columns.appendRecord(record, 0, record.length, 1, EventColumns.KEEP_ALL);
+            columns.appendRecord(record, 0, record.length, 1);
         }
         assertSameOrder(columns, rows, r -> r.event().getTimestamp(), r -> r.event().getEventId(), RowOrder.SERVICE_EVENTS);
     }
@@ -76,7 +76,7 @@ class SortedRunTest {
         for (String id : ids) {
             byte[] record = RequestFactRecord.newBuilder().addFacts(RequestFact.newBuilder().setEventId(id)
                     .setTimestamp(Timestamp.newBuilder().setSeconds(HOUR_10_SECONDS)).setDurationMs(1)).build().toByteArray();
-            columns.appendRecord(record, 0, record.length, 1, EventColumns.KEEP_ALL);
+            columns.appendRecord(record, 0, record.length, 1);
         }
         columns.seal();
         List<String> actual = new ArrayList<>();
@@ -101,7 +101,7 @@ class SortedRunTest {
                     .setMethod("GET").setStatusCode(200).setDurationMs(1).build();
             rows.add(new EventRow<>(f, "k", 1, 1));
             byte[] record = RequestFactRecord.newBuilder().addFacts(f).build().toByteArray();
-            columns.appendRecord(record, 0, record.length, 1, EventColumns.KEEP_ALL);
+            columns.appendRecord(record, 0, record.length, 1);
         }
         assertSameOrder(columns, rows, r -> r.event().getTimestamp(), r -> r.event().getEventId(), RowOrder.REQUEST_FACTS);
     }

@@ -28,7 +28,7 @@ class SpoolBatchReaderTest {
         assertThatThrownBy(() -> SpoolBatchReader.read(Table.REQUEST_FACTS, file, columns))
                 .isInstanceOf(SpoolBatchReader.Unreadable.class)
                 .hasMessageContaining("a spool file of " + Integer.MAX_VALUE + " bytes does not fit one arena (at most 2 GiB)");
-        assertThatThrownBy(() -> columns.appendRecordAt(columns.arena().length - 1, 1, 1, EventColumns.KEEP_ALL))
+        assertThatThrownBy(() -> columns.appendRecordAt(columns.arena().length - 1, 1, 1))
                 .as("nothing was claimed").isInstanceOf(IllegalArgumentException.class);
         assertThat(columns.arena().length).isEqualTo(arenaBefore);
     }

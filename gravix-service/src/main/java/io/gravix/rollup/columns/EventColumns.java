@@ -16,19 +16,12 @@ import org.apache.parquet.schema.MessageType;
  * <p>Decoding follows protobuf-java's parser for every field the lake stores (last value
  * wins for a repeated scalar, a repeated message field merges, a field with an unexpected
  * wire type is skipped as unknown, a repeated map key keeps its first position and its last
- * value), so the lake holds what ingest validated. An event the dedupe filter refuses is
- * taken back before the next one is decoded.
+ * value), so the lake holds what ingest validated. Once every batch of the run is appended,
+ * {@link #dropRepeatedIds} takes out the rows whose id an earlier row or a committed run kept.
  *
  * <p>Not thread-safe while appending; after {@link #seal()} the writers read it from several threads.
  */
 public abstract sealed class EventColumns permits RequestFactColumns, ServiceEventColumns {
-    /** Whether an event is kept, given its id's bytes; the rollup's dedupe. */
-    public interface IdFilter {
-        boolean keep(byte[] arena, int off, int len);
-    }
-
-    public static final IdFilter KEEP_ALL = (arena, off, len) -> true;
-
     private static final int RECORD_EVENTS = 1 << 3 | WireReader.LENGTH_DELIMITED;
     private static final int RECORD_SOURCE = 2 << 3 | WireReader.LENGTH_DELIMITED;
     private static final int RECORD_INGESTED_AT = 3 << 3 | WireReader.VARINT;
@@ -68,6 +61,10 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     private int attrs;
     private long[] attrKey;
     private long[] attrValue;
+    // the dedupe's scratch, per row
+    private long[] fingerprints;
+    private int[] dedupeOrder;
+    private byte[] kept;
     // frames (spool records)
     private int frames;
     private int[] frameSource = new int[64];
@@ -110,6 +107,9 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         attrStart = arrays.ints("attrStart", capacity + 1);
         attrKey = arrays.longs("attrKey", capacity);
         attrValue = arrays.longs("attrValue", capacity);
+        fingerprints = arrays.longs("fingerprints", capacity);
+        dedupeOrder = arrays.ints("dedupeOrder", capacity);
+        kept = arrays.bytes("kept", capacity);
     }
 
     /** Hands every large array to {@code arrays} for the next run; these columns must not be used afterwards. */
@@ -124,6 +124,9 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         arrays.give("attrStart", attrStart);
         arrays.give("attrKey", attrKey);
         arrays.give("attrValue", attrValue);
+        arrays.give("fingerprints", fingerprints);
+        arrays.give("dedupeOrder", dedupeOrder);
+        arrays.give("kept", kept);
         releaseTableArrays(arrays);
     }
 
@@ -209,6 +212,18 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         return len(eventId[row]);
     }
 
+    /** Where row {@code row}'s event id starts in {@link #arena()}. */
+    public int eventIdOffset(int row) {
+        return off(eventId[row]);
+    }
+
+    /** Whether rows {@code a} and {@code b} have the same event id. */
+    public boolean sameEventId(int a, int b) {
+        long x = eventId[a];
+        long y = eventId[b];
+        return Arrays.equals(arena, off(x), off(x) + len(x), arena, off(y), off(y) + len(y));
+    }
+
     /** Copies row {@code row}'s event id bytes to {@code into[at..]}; returns the position after them. */
     public int copyEventId(int row, byte[] into, int at) {
         System.arraycopy(arena, off(eventId[row]), into, at, len(eventId[row]));
@@ -224,21 +239,20 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         return arena.length + (long) capacity * bytesPerRow() + attrKey.length * 16L;
     }
 
-    /** Bytes of column arrays per row slot. */
+    /** Bytes of column arrays per row slot (the dedupe's scratch included). */
     long bytesPerRow() {
-        return 8 + 8 + 8 + 4 + 4 + 4 + 4;
+        return 8 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 4 + 1;
     }
 
     /**
-     * Appends the events of one spool record ({@code buf[off, off+len)}, a frame's payload)
-     * that {@code filter} keeps.
+     * Appends the events of one spool record ({@code buf[off, off+len)}, a frame's payload).
      *
      * @return the events the record held, kept or not
      * @throws MalformedRecordException when the bytes are not the table's record, or an event
      *     lacks what ingest guarantees (a timestamp, a duration)
      */
-    public int appendRecord(byte[] buf, int off, int len, long batchId, IdFilter filter) {
-        return appendRecordAt(copyIntoArena(buf, off, len), len, batchId, filter);
+    public int appendRecord(byte[] buf, int off, int len, long batchId) {
+        return appendRecordAt(copyIntoArena(buf, off, len), len, batchId);
     }
 
     /**
@@ -255,7 +269,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     }
 
     /** Like {@link #appendRecord}, for a record already in the arena at {@code at} (see {@link #claimArena}). */
-    public int appendRecordAt(int at, int len, long batchId, IdFilter filter) {
+    public int appendRecordAt(int at, int len, long batchId) {
         if (at < DEFAULT_ENVIRONMENT.length || (long) at + len > arenaSize) {
             throw new IllegalArgumentException("record [" + at + ", " + ((long) at + len) + ") is not in the arena's claimed bytes");
         }
@@ -278,7 +292,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
             int tag = reader.readTag();
             if (tag == RECORD_EVENTS) {
                 int length = reader.readLength();
-                decodeEvent(reader.position(), length, record, filter);
+                decodeEvent(reader.position(), length, record);
                 reader.skipBytes(length);
                 events++;
             } else {
@@ -288,10 +302,78 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         return events;
     }
 
-    /** When Gravix accepted the last appended record. */
-    public long lastRecordIngestedAtMicros() {
-        return frameIngestedAt[frames - 1];
+    /** Receives a frame's (spool record's) acknowledgement time and how many rows of it the columns hold. */
+    public interface FrameRows {
+        void frame(long ingestedAtMicros, int rows);
     }
+
+    /** Every appended frame in order, with how many of its events are rows now (after {@link #dropRepeatedIds}: those kept). */
+    public void forEachFrame(FrameRows visitor) {
+        int[] rowsOfFrame = new int[frames];
+        for (int row = 0; row < rows; row++) {
+            rowsOfFrame[frame[row]]++;
+        }
+        for (int f = 0; f < frames; f++) {
+            visitor.frame(frameIngestedAt[f], rowsOfFrame[f]);
+        }
+    }
+
+    /**
+     * The run's dedupe ({@link RunDedupe}): takes out every row whose event id an earlier row
+     * or a committed run kept; the rows left keep their order. Call after the last append,
+     * before {@link #seal()}.
+     *
+     * @return how many rows were taken out
+     */
+    public long dropRepeatedIds(CommittedIds committed) {
+        if (fingerprints.length < rows) {
+            fingerprints = new long[rows];
+            dedupeOrder = new int[rows];
+            kept = new byte[rows];
+        }
+        long dropped = RunDedupe.markKept(this, committed, fingerprints, dedupeOrder, kept);
+        if (dropped > 0) {
+            retainKeptRows();
+        }
+        return dropped;
+    }
+
+    /** Moves every kept row (and its attribute entries) down over the dropped ones before it. */
+    private void retainKeptRows() {
+        int to = 0;
+        int entries = 0;
+        for (int row = 0; row < rows; row++) {
+            if (kept[row] == 0) {
+                continue;
+            }
+            int first = attrStart[row];
+            int count = attrStart[row + 1] - first;
+            System.arraycopy(attrKey, first, attrKey, entries, count);
+            System.arraycopy(attrValue, first, attrValue, entries, count);
+            attrStart[to] = entries;
+            entries += count;
+            if (to != row) {
+                moveRow(row, to);
+            }
+            to++;
+        }
+        rows = to;
+        attrs = entries;
+        attrStart[rows] = attrs;
+    }
+
+    private void moveRow(int from, int to) {
+        eventId[to] = eventId[from];
+        eventBytes[to] = eventBytes[from];
+        ts[to] = ts[from];
+        service[to] = service[from];
+        environment[to] = environment[from];
+        frame[to] = frame[from];
+        moveTableRow(from, to);
+    }
+
+    /** Copies the table's own columns of row {@code from} to row {@code to} (an earlier row). */
+    abstract void moveTableRow(int from, int to);
 
     private int copyIntoArena(byte[] buf, int off, int len) {
         int at = claimArena(len);
@@ -321,7 +403,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         return frames++;
     }
 
-    private void decodeEvent(int off, int len, int record, IdFilter filter) {
+    private void decodeEvent(int off, int len, int record) {
         if (rows == capacity) {
             grow(capacity + (capacity >> 1));
         }
@@ -355,10 +437,6 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
             throw new MalformedRecordException("event " + slice(pendingId) + " has no timestamp");
         }
         finishRow(row, pendingId);
-        if (!filter.keep(arena, off(pendingId), len(pendingId))) {
-            attrs = attrStart[row];
-            return;
-        }
         eventId[row] = pendingId;
         eventBytes[row] = (long) off << 32 | len;
         ts[row] = micros(seconds, nanos);
@@ -370,13 +448,13 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         attrStart[rows] = attrs;
     }
 
-    /** Clears the table's own fields of a new row (the arrays may hold a refused event's values). */
+    /** Clears the table's own fields of a new row (reused arrays hold an earlier run's values). */
     abstract void startRow(int row);
 
     /** Reads a field of the table's own; false when {@code tag} is not one (it is then skipped as unknown). */
     abstract boolean readTableField(int tag, WireReader r, int row);
 
-    /** Checks the table's required fields and stores its dictionary codes, before the filter sees the event. */
+    /** Checks the table's required fields and stores its dictionary codes. */
     abstract void finishRow(int row, long eventId);
 
     /** Grows every per-row array of the table to {@code newCapacity}. */

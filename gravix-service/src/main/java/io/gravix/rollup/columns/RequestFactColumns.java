@@ -71,6 +71,18 @@ final class RequestFactColumns extends EventColumns {
     }
 
     @Override
+    void moveTableRow(int from, int to) {
+        route[to] = route[from];
+        method[to] = method[from];
+        statusCode[to] = statusCode[from];
+        durationMs[to] = durationMs[from];
+        requestBytes[to] = requestBytes[from];
+        responseBytes[to] = responseBytes[from];
+        clientId[to] = clientId[from];
+        traceId[to] = traceId[from];
+    }
+
+    @Override
     long bytesPerRow() {
         return super.bytesPerRow() + 4 + 4 + 4 + 8 + 8 + 8 + 8 + 8;
     }

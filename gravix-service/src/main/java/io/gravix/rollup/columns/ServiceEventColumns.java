@@ -58,6 +58,14 @@ final class ServiceEventColumns extends EventColumns {
     }
 
     @Override
+    void moveTableRow(int from, int to) {
+        kind[to] = kind[from];
+        version[to] = version[from];
+        actor[to] = actor[from];
+        message[to] = message[from];
+    }
+
+    @Override
     long bytesPerRow() {
         return super.bytesPerRow() + 4 + 8 + 8 + 8;
     }
