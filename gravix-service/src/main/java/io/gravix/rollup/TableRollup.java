@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * dead-letter queue and out of the run; (3) drops every event whose id an earlier event of
  * this run or a committed run already kept ({@link EventColumns#dropRepeatedIds}); (4) sorts an index of the
  * rest by event hour and row order ({@link SortedRun}) and cuts each hour into files of at
- * most the run's {@code maxRowsPerFile} rows, named {@code part-<instance>-<run>-<n>}; (5) records the
+ * most the run's {@code maxRowsPerFile} rows, named {@code part-<instance>-<run>-<n>}, shared
+ * among the writer threads ({@link FilePlan}); (5) records the
  * keys, claims the run in the lake's instance record, checks for disk room, writes and puts the
  * files on the writer threads while this thread packs the kept ids for the commit; (6) commits the run, its batches and its kept ids in one SQLite transaction;
  * (7) deletes the batches' spool files.
@@ -62,8 +64,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TableRollup {
     private static final Logger LOG = LoggerFactory.getLogger(TableRollup.class);
-    /** An hour is split across writer threads only into files of at least this many rows (~1.5 MB). */
-    static final int MIN_ROWS_TO_SPLIT = 100_000;
 
     /** What a rollup run needs besides its table. */
     record Context(RollupLedger ledger, Path spoolDirectory, Path workDirectory, Path seenIdsDirectory, ObjectStore store, DeadLetterQueue deadLetters,
@@ -200,12 +200,13 @@ final class TableRollup {
         RunInput input = readAndDedupe(plan);
         long read = System.nanoTime();
         SortedRun sorted = SortedRun.of(input.columns());
-        List<FileJob> jobs = planFiles(plan, sorted);
+        List<List<FileJob>> lanes = planFiles(plan, sorted);
+        List<FileJob> jobs = lanes.stream().flatMap(List::stream).sorted(Comparator.comparingInt(FileJob::number)).toList();
         List<String> keys = jobs.stream().map(FileJob::key).toList();
         long late = lateEvents(plan, eventsPerHour(sorted), keys);
         long sortedAt = System.nanoTime();
         prepareLake(plan, keys, input.spoolBytes());
-        List<Future<Long>> writes = submitWrites(jobs, input.columns(), sorted.rows());
+        List<Future<Long>> writes = submitWrites(lanes, jobs.size(), input.columns(), sorted.rows());
         // The commit's ids are a function of the columns alone: pack them on this thread, idle
         // until the files are written, instead of after.
         IdsToCommit ids = whileWriting(writes, () -> IdsToCommit.of(input.columns()));
@@ -441,42 +442,34 @@ final class TableRollup {
     /** One output file: a slice of the run's sorted rows, all of one hour. */
     private record FileJob(String key, long runId, int number, int from, int to) {}
 
-    /**
-     * Cuts each hour of the sorted run into files: at most {@code maxRowsPerFile} rows each,
-     * and an hour of at least twice {@link #MIN_ROWS_TO_SPLIT} rows into up to
-     * {@code splitFiles} files (contiguous ranges of the sort order) so the writer threads share it.
-     */
-    private List<FileJob> planFiles(PlannedRun plan, SortedRun sorted) {
-        List<FileJob> jobs = new ArrayList<>();
+    /** The run's files ({@link FilePlan}), numbered in sort order, in the lanes the writer threads write them in. */
+    private List<List<FileJob>> planFiles(PlannedRun plan, SortedRun sorted) {
+        int[] hourEnds = new int[sorted.hourCount()];
+        Arrays.setAll(hourEnds, sorted::hourEnd);
+        FilePlan files = FilePlan.of(hourEnds, plan.maxRowsPerFile(), plan.splitFiles());
+        Map<FilePlan.File, FileJob> jobs = new HashMap<>();
         int n = 0;
-        for (int h = 0; h < sorted.hourCount(); h++) {
-            int rows = sorted.hourEnd(h) - sorted.hourStart(h);
-            int files = Math.max(ceilDiv(rows, plan.maxRowsPerFile()), Math.min(plan.splitFiles(), rows / MIN_ROWS_TO_SPLIT));
-            int perFile = ceilDiv(rows, Math.max(1, files));
-            for (int from = sorted.hourStart(h); from < sorted.hourEnd(h); from += perFile) {
-                String key = LakePartition.key(name(), sorted.hour(h), ctx.fence().instance(), plan.id(), n);
-                jobs.add(new FileJob(key, plan.id(), n, from, Math.min(sorted.hourEnd(h), from + perFile)));
-                n++;
-            }
+        for (FilePlan.File file : files.files()) {
+            String key = LakePartition.key(name(), sorted.hour(file.hour()), ctx.fence().instance(), plan.id(), n);
+            jobs.put(file, new FileJob(key, plan.id(), n++, file.from(), file.to()));
         }
-        return jobs;
+        return files.lanes().stream().map(lane -> lane.stream().map(jobs::get).toList()).toList();
     }
 
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    /** Starts writing and putting every file, {@code writerThreads} at a time. */
-    private List<Future<Long>> submitWrites(List<FileJob> jobs, EventColumns columns, int[] order) {
+    /** Starts writing and putting every file: one task per lane, which writes its files one after another. */
+    private List<Future<Long>> submitWrites(List<List<FileJob>> lanes, int files, EventColumns columns, int[] order) {
         AtomicInteger puts = new AtomicInteger();
-        List<Future<Long>> futures = new ArrayList<>(jobs.size());
-        for (FileJob job : jobs) {
+        List<Future<Long>> futures = new ArrayList<>(lanes.size());
+        for (List<FileJob> lane : lanes) {
             futures.add(ctx.writers().submit(() -> {
-                long size = writeAndPut(job, columns, order);
-                if (puts.incrementAndGet() == 1 && jobs.size() > 1) {
-                    ctx.crashPoints().reached(CrashPoint.FIRST_FILE_PUT);
+                long bytes = 0;
+                for (FileJob job : lane) {
+                    bytes += writeAndPut(job, columns, order);
+                    if (puts.incrementAndGet() == 1 && files > 1) {
+                        ctx.crashPoints().reached(CrashPoint.FIRST_FILE_PUT);
+                    }
                 }
-                return size;
+                return bytes;
             }));
         }
         return futures;
