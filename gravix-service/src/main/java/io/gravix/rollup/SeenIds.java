@@ -200,13 +200,26 @@ final class SeenIds implements CommittedIds {
      *     then misses ids and must be rebuilt
      */
     void add(long runId, long committedAtMillis, PackedIds ids) {
+        byte[] data = ids.data();
+        long[] fingerprints = new long[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            fingerprints[i] = bytesFingerprints.of(data, ids.start(i), ids.start(i + 1) - ids.start(i));
+        }
+        add(runId, committedAtMillis, ids, fingerprints);
+    }
+
+    /**
+     * As {@link #add(long, long, PackedIds)}, with the ids' {@link #fingerprint}s known:
+     * {@code fingerprints[0, ids.size())}, in any order — in the order of their top bits the
+     * inserts stay within one shard of the maps at a time.
+     */
+    void add(long runId, long committedAtMillis, PackedIds ids, long[] fingerprints) {
         long number = Math.floorDiv(committedAtMillis, epochMillis);
         Epoch epoch = epochs.computeIfAbsent(number, Epoch::new);
         int slot = epoch.runIds.size();
         epoch.runIds.add(runId);
-        byte[] data = ids.data();
         for (int i = 0; i < ids.size(); i++) {
-            long key = FingerprintMap.key(bytesFingerprints.of(data, ids.start(i), ids.start(i + 1) - ids.start(i)));
+            long key = FingerprintMap.key(fingerprints[i]);
             if (epoch.recent.putIfAbsent(key, slot) != slot) {
                 // Another id with the same fingerprint is already in this epoch: keep both runs.
                 epoch.collisions.computeIfAbsent(key, f -> new ArrayList<>(1)).add(slot);

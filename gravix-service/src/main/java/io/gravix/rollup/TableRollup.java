@@ -396,7 +396,7 @@ final class TableRollup {
         ctx.ledger().commitRun(new CommittedRun(plan.id(), now, input.spoolFiles().size(), ids.size(), input.duplicates(), files,
                 bytes, toCommit.encoded(), ids.size()), name(), pruneBefore);
         ctx.crashPoints().reached(CrashPoint.COMMITTED);
-        seen.add(plan.id(), now, ids);
+        seen.add(plan.id(), now, ids, input.columns().keptFingerprints());
         seen.prune(pruneBefore);
         seenBehindIndex = false;
         reportSeenIds();

@@ -96,6 +96,25 @@ class RunDedupeTest {
     }
 
     @Test
+    void theKeptRowsFingerprintsAreThoseOfTheirIdsForTheSeenIdIndexToInsert() {
+        RequestFactRecord.Builder record = RequestFactRecord.newBuilder();
+        for (int i = 0; i < 3_000; i++) {
+            record.addFacts(fact("k-" + i % 2_000, 0));
+        }
+        EventColumns columns = columnsOf(List.of(record.build()));
+        columns.dropRepeatedIds(NOTHING_COMMITTED);
+
+        long[] expected = new long[columns.rows()];
+        for (int row = 0; row < columns.rows(); row++) {
+            expected[row] = FingerprintMap.fingerprint(columns.eventId(row));
+        }
+        long[] kept = Arrays.copyOf(columns.keptFingerprints(), columns.rows());
+        Arrays.sort(expected);
+        Arrays.sort(kept);
+        assertThat(kept).hasSize(2_000).isEqualTo(expected);
+    }
+
+    @Test
     void idsWhoseFingerprintsCollideAreComparedByTheirBytes() {
         // every id has the same fingerprint: one group, one probe chain
         SeenIds colliding = new SeenIds(WINDOW, id -> 42L, run -> Optional.empty());

@@ -80,6 +80,28 @@ class SeenIdsTest {
     }
 
     @Test
+    void idsAddedWithTheirFingerprintsInAnyOrderAreFound() {
+        String[] ids = new String[5_000];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = id(1, i);
+        }
+        long[] fingerprints = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            fingerprints[ids.length - 1 - i] = FingerprintMap.fingerprint(ids[i]); // reversed
+        }
+        stored.put(1L, new SeenIds.StoredRun(0, ids));
+        SeenIds seen = new SeenIds(WINDOW, this::load);
+
+        seen.add(1, 0, PackedIds.of(ids), fingerprints);
+
+        assertThat(seen.size()).isEqualTo(ids.length);
+        for (String id : ids) {
+            assertThat(seen.contains(id)).as(id).isTrue();
+        }
+        assertThat(seen.contains(id(1, ids.length))).isFalse();
+    }
+
+    @Test
     void packedIdsFindExactlyTheirIds() {
         PackedIds ids = PackedIds.of(new String[] {"a", "a-1", "a-10", "b", "b:2"});
         assertThat(ids.size()).isEqualTo(5);

@@ -65,6 +65,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     private long[] fingerprints;
     private int[] dedupeOrder;
     private byte[] kept;
+    private long[] keptFingerprints;
     // frames (spool records)
     private int frames;
     private int[] frameSource = new int[64];
@@ -110,6 +111,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         fingerprints = arrays.longs("fingerprints", capacity);
         dedupeOrder = arrays.ints("dedupeOrder", capacity);
         kept = arrays.bytes("kept", capacity);
+        keptFingerprints = arrays.longs("keptFingerprints", capacity);
     }
 
     /** Hands every large array to {@code arrays} for the next run; these columns must not be used afterwards. */
@@ -127,6 +129,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         arrays.give("fingerprints", fingerprints);
         arrays.give("dedupeOrder", dedupeOrder);
         arrays.give("kept", kept);
+        arrays.give("keptFingerprints", keptFingerprints);
         releaseTableArrays(arrays);
     }
 
@@ -241,7 +244,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     /** Bytes of column arrays per row slot (the dedupe's scratch included). */
     long bytesPerRow() {
-        return 8 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 4 + 1;
+        return 8 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 4 + 1 + 8;
     }
 
     /**
@@ -330,12 +333,22 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
             fingerprints = new long[rows];
             dedupeOrder = new int[rows];
             kept = new byte[rows];
+            keptFingerprints = new long[rows];
         }
-        long dropped = RunDedupe.markKept(this, committed, fingerprints, dedupeOrder, kept);
+        long dropped = RunDedupe.markKept(this, committed, fingerprints, dedupeOrder, kept, keptFingerprints);
         if (dropped > 0) {
             retainKeptRows();
         }
         return dropped;
+    }
+
+    /**
+     * After {@link #dropRepeatedIds}: slots {@code [0, rows())} hold the fingerprints of the rows'
+     * event ids (as {@link CommittedIds#fingerprint}), not in row order but in the order the
+     * seen-id index inserts them fastest in.
+     */
+    public long[] keptFingerprints() {
+        return keptFingerprints;
     }
 
     /** Moves every kept row (and its attribute entries) down over the dropped ones before it. */

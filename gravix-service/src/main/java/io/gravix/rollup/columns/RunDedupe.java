@@ -23,13 +23,16 @@ final class RunDedupe {
     private RunDedupe() {}
 
     /**
-     * Marks in {@code kept[row]} (1 kept, 0 dropped) every row of {@code columns} to keep.
+     * Marks in {@code kept[row]} (1 kept, 0 dropped) every row of {@code columns} to keep, and
+     * puts the fingerprints of the kept rows' ids in {@code keptFingerprints}, in fingerprint
+     * order of their top bits (the order the seen-id index inserts them fastest in).
      *
      * @param fingerprints scratch of at least {@code columns.rows()} slots
      * @param order scratch of at least {@code columns.rows()} slots
      * @return how many rows were dropped
      */
-    static long markKept(EventColumns columns, CommittedIds committed, long[] fingerprints, int[] order, byte[] kept) {
+    static long markKept(EventColumns columns, CommittedIds committed, long[] fingerprints, int[] order, byte[] kept,
+                         long[] keptFingerprints) {
         int rows = columns.rows();
         fingerprint(columns, committed, fingerprints);
         int groupBits = groupBits(rows);
@@ -38,6 +41,12 @@ final class RunDedupe {
         long dropped = 0;
         for (int g = 0; g + 1 < groupStart.length; g++) {
             dropped += dedupeGroup(columns, committed, fingerprints, order, groupStart[g], groupStart[g + 1], set, kept);
+        }
+        int k = 0;
+        for (int i = 0; i < rows; i++) {
+            if (kept[order[i]] != 0) {
+                keptFingerprints[k++] = fingerprints[order[i]];
+            }
         }
         return dropped;
     }
