@@ -91,7 +91,8 @@ class IngestBadInputIT {
         }
 
         BadInput gzipped() {
-            return new BadInput(name, path, headers, EventBodies.gzip(body), streamed, status, expect).with("Content-Encoding", "gzip");
+            return new BadInput(name, path, headers, EventBodies.gzip(body), streamed, status, expect)
+                    .with("Content-Encoding", "gzip");
         }
 
         @Override
@@ -164,6 +165,31 @@ class IngestBadInputIT {
                 String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
                 assertThat(head).matches("(?s)http/1\\.1 (401|415) .*").contains("\r\nconnection: close");
             }
+        }
+    }
+
+    /**
+     * A body whose Content-Length is over the limit is refused before any of it is read. Sent
+     * here as a careful client sends a large body (curl does over 1 MiB), asking to continue
+     * first: a client that sends it at once races the answer and close, and may see the
+     * connection reset before it reads the 413 (the JDK's HttpClient did, now and then). The
+     * JDK 17 client cannot ask (its expect-continue waits forever on a final answer), so a socket.
+     */
+    @Test
+    void aBodyDeclaredOverTheLimitIsRefusedBeforeTheClientIsAskedToSendIt() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", APP.getLocalPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST " + RF + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Authorization: " + BEARER + "\r\n"
+                    + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " + (MIB + 1) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            // No "100 Continue" first: the answer is final, and the server closes after it.
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+            assertThat(head).startsWith("http/1.1 413 ").contains("\r\nconnection: close").contains("content-type: application/json");
+            assertThat(answer.substring(head.length())).contains("request body of " + (MIB + 1) + " bytes exceeds the limit")
+                    .contains("maxBodySize");
         }
     }
 
@@ -311,7 +337,6 @@ class IngestBadInputIT {
                 bad("JSON string as body", SE, JSON, utf8("\"event\""), 400, error("object or an array")),
                 bad("array of numbers", RF, JSON, utf8("[1, 2]"), 400, error("not a JSON object")),
                 bad("NDJSON line holding an array", SE, NDJSON, utf8("[" + text(se()) + "]\n"), 400, error("not a JSON object")),
-                bad("body over 1 MiB", RF, JSON, new byte[MIB + 1], 413, error("maxBodySize")),
                 bad("body over 1 MiB without Content-Length", SE, NDJSON, new byte[MIB + 4096], 413, error("maxBodySize")).withoutContentLength(),
                 bad("gzip bomb: 10 MiB of zeros", RF, JSON, EventBodies.gzip(new byte[10 * MIB]), 413, error("maxDecompressedSize"))
                         .with("Content-Encoding", "gzip"),
