@@ -250,7 +250,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     /**
      * Appends the events of one spool record ({@code buf[off, off+len)}, a frame's payload).
      *
-     * @return the events the record held, kept or not
+     * @return the events the record held
      * @throws MalformedRecordException when the bytes are not the table's record, or an event
      *     lacks what ingest guarantees (a timestamp, a duration)
      */
