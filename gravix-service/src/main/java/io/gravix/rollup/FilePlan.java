@@ -1,7 +1,6 @@
 package io.gravix.rollup;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -147,10 +146,5 @@ final class FilePlan {
 
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
-    }
-
-    @Override
-    public String toString() {
-        return Arrays.toString(lanes.toArray());
     }
 }

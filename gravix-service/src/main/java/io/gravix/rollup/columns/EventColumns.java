@@ -329,12 +329,6 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
      * @return how many rows were taken out
      */
     public long dropRepeatedIds(CommittedIds committed) {
-        if (fingerprints.length < rows) {
-            fingerprints = new long[rows];
-            dedupeOrder = new int[rows];
-            kept = new byte[rows];
-            keptFingerprints = new long[rows];
-        }
         long dropped = RunDedupe.markKept(this, committed, fingerprints, dedupeOrder, kept, keptFingerprints);
         if (dropped > 0) {
             retainKeptRows();
@@ -481,6 +475,11 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         environment = Arrays.copyOf(environment, newCapacity);
         frame = Arrays.copyOf(frame, newCapacity);
         attrStart = Arrays.copyOf(attrStart, newCapacity + 1);
+        // the dedupe's scratch holds nothing until the run is read: no copy
+        fingerprints = new long[newCapacity];
+        dedupeOrder = new int[newCapacity];
+        kept = new byte[newCapacity];
+        keptFingerprints = new long[newCapacity];
         growTable(newCapacity);
         capacity = newCapacity;
     }
