@@ -55,6 +55,8 @@ public final class RollupNowTask extends Task implements AnsweringTask {
             return Answer.ok(summary(rollup.rollupNow()));
         } catch (RollupService.RollupFailure e) {
             return failure(e);
+        } finally {
+            spool.refreshBacklog(); // what this answer says is already on /metrics
         }
     }
 

@@ -188,13 +188,13 @@ public final class Spool implements Managed {
         return writers.get(table).append(frame, events);
     }
 
-    /** Seals every table's open file; completes when all seals are recorded. */
+    /** Seals every table's open file; completes when all seals are recorded and {@link #backlog()} counts them. */
     public CompletableFuture<Void> sealAll() {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (SpoolWriter writer : writers.values()) {
             all.add(writer.sealNow());
         }
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenRun(this::refreshBacklog);
     }
 
     /**
@@ -247,7 +247,11 @@ public final class Spool implements Managed {
         return config;
     }
 
-    private void refreshBacklog() {
+    /**
+     * Reads the sealed backlog from the index now instead of at the next one-second sample:
+     * after a rollup took batches, so /metrics, the console and admission see it at once.
+     */
+    public void refreshBacklog() {
         try {
             backlog.set(index.sealedBacklog());
         } catch (RuntimeException e) {

@@ -90,6 +90,28 @@ class RollupIT {
         assertThat(rollupNow().json().path("runs").asInt()).isZero();
     }
 
+    /**
+     * The sealed backlog is sampled once a second for admission; what seal-now and rollup-now
+     * answer, and /metrics (the console's figures) right after them, must already be current.
+     * Without that the console showed a batch an answered rollup-now had just taken.
+     */
+    @Test
+    void theSealedBacklogIsCurrentOnMetricsAsSoonAsSealNowAndRollupNowAnswer() {
+        for (int round = 0; round < 5; round++) { // each round is a race with the one-second sample
+            byte[] json = EventBodies.array(TestEvents.requestFacts("backlog-" + round, 3).stream().map(EventBodies::json).toList());
+            assertThat(http.ingest("/v1/request-facts", "application/json", json).status()).isEqualTo(202);
+
+            GravixHttp.Answer sealed = http.postAdmin("/tasks/seal-now", "Authorization", "Bearer " + GravixTestApp.ADMIN_TOKEN);
+            assertThat(sealed.json().path("sealedBatches").asLong()).as(sealed.body()).isEqualTo(1);
+            assertMetric(http.getAdmin("/metrics").body(), "spool_sealed_batches 1(\\.0)?");
+
+            assertThat(rollupNow().json().path("events").asLong()).isEqualTo(3);
+            String metrics = http.getAdmin("/metrics").body();
+            assertMetric(metrics, "spool_sealed_batches 0(\\.0)?");
+            assertMetric(metrics, "spool_sealed_bytes 0(\\.0)?");
+        }
+    }
+
     @Test
     void aRunThatCannotPutItsFilesFailsAndIsFinishedByTheNextRollupWithTheSameKeys() throws Exception {
         assertThat(http.ingest("/v1/request-facts", "application/json",
