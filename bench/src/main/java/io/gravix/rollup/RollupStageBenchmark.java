@@ -3,6 +3,7 @@ package io.gravix.rollup;
 import io.gravix.api.spool.v1.RequestFactRecord;
 import io.gravix.api.v1.RequestFact;
 import io.gravix.loadgen.EventFactory;
+import io.gravix.rollup.columns.ColumnarParquetWriter;
 import io.gravix.rollup.columns.EventColumns;
 import io.gravix.rollup.columns.SortedRun;
 import io.gravix.spool.Table;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.parquet.io.LocalOutputFile;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -53,7 +55,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *       against the ids in segments (the read step with its dedupe);
  *   <li>{@code sortColumnar}: {@link SortedRun#of} over those 100,000 rows (hour, then row order);
  *   <li>{@code parquetEncodeColumnar}: {@code ParquetEventWriter.writeFile} of the 100,000 sorted
- *       rows to one ZSTD file on local disk, close included.
+ *       rows to one ZSTD file on local disk, close included;
+ *   <li>{@code parquetEncodeColumnarParquetMrDictionaries}: the same file with the dictionary-coded
+ *       string columns through parquet-mr's own dictionary writer (the way before
+ *       {@code DictionaryColumnChunk}; the same bytes), side by side.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -200,6 +205,17 @@ public class RollupStageBenchmark {
         Path file = dir.resolve("bench.parquet");
         Files.deleteIfExists(file);
         ParquetEventWriter.writeFile(file, columns, sorted.rows(), 0, columns.rows(), Map.of());
+        return Files.size(file);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public long parquetEncodeColumnarParquetMrDictionaries() throws IOException {
+        Path file = dir.resolve("bench-parquet-mr.parquet");
+        Files.deleteIfExists(file);
+        try (ZstdCodecFactory codecs = new ZstdCodecFactory(ZstdCodecFactory.DEFAULT_LEVEL)) {
+            ColumnarParquetWriter.write(columns, sorted.rows(), 0, columns.rows(), new LocalOutputFile(file), Map.of(), codecs, false);
+        }
         return Files.size(file);
     }
 }

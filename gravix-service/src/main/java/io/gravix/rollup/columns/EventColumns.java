@@ -89,6 +89,9 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     private Binary[] environmentValues;
     private Binary[] sourceValues;
     private int[] serviceRanks;
+    private CodedStrings serviceCodes;
+    private CodedStrings environmentCodes;
+    private CodedStrings sourceCodes;
 
     EventColumns(MessageType schema, int attributesField, int arenaBytes, ColumnArrays arrays) {
         this.schema = schema;
@@ -568,6 +571,14 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         environmentValues = environments.binaries(arena);
         sourceValues = sources.binaries(arena);
         serviceRanks = services.ranks(arena);
+        serviceCodes = CodedStrings.perRow(serviceValues, service);
+        environmentCodes = CodedStrings.perRow(environmentValues, environment);
+        sourceCodes = CodedStrings.of(sourceValues, (rows, from, to, s, into) -> {
+            int[] f = s.frames(frame, rows, from, to);
+            for (int i = 0; i < to - from; i++) {
+                into[i] = frameSource[f[i]];
+            }
+        });
         sealTable();
     }
 
@@ -589,6 +600,24 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     /** The rank of the table's second sort key after service (route), or 0 when it has none. */
     abstract int secondaryRank(int row);
+
+    /**
+     * Leaf column {@code column} as codes into a table of values when it is a REQUIRED string
+     * held that way (the writer then writes its pages itself), else null.
+     */
+    abstract CodedStrings codedStrings(int column);
+
+    CodedStrings serviceCodes() {
+        return serviceCodes;
+    }
+
+    CodedStrings environmentCodes() {
+        return environmentCodes;
+    }
+
+    CodedStrings sourceCodes() {
+        return sourceCodes;
+    }
 
     /** Writes leaf column {@code column} of the schema for {@code rows[from, to)}, gathering them through {@code s}. */
     abstract void writeColumn(int column, ColumnWriter w, int[] rows, int from, int to, PageScratch s);

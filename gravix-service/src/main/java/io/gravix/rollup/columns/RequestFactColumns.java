@@ -33,6 +33,8 @@ final class RequestFactColumns extends EventColumns {
     private Binary[] routeValues;
     private Binary[] methodValues;
     private int[] routeRanks;
+    private CodedStrings routeCodes;
+    private CodedStrings methodCodes;
 
     RequestFactColumns(int arenaBytes, ColumnArrays arrays) {
         super(ParquetSchemas.REQUEST_FACTS, ATTRIBUTES_FIELD, arenaBytes, arrays);
@@ -141,6 +143,20 @@ final class RequestFactColumns extends EventColumns {
         routeValues = routes.binaries(arena);
         methodValues = methods.binaries(arena);
         routeRanks = routes.ranks(arena);
+        routeCodes = CodedStrings.perRow(routeValues, route);
+        methodCodes = CodedStrings.perRow(methodValues, method);
+    }
+
+    @Override
+    CodedStrings codedStrings(int column) {
+        return switch (column) {
+            case 2 -> serviceCodes();
+            case 3 -> environmentCodes();
+            case 4 -> routeCodes;
+            case 5 -> methodCodes;
+            case 14 -> sourceCodes();
+            default -> null;
+        };
     }
 
     @Override

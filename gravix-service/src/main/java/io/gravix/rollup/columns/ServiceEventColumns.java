@@ -19,6 +19,7 @@ final class ServiceEventColumns extends EventColumns {
 
     private int[] kind;
     private long[] version;
+    private CodedStrings kindCodes;
     private long[] actor;
     private long[] message;
 
@@ -102,7 +103,20 @@ final class ServiceEventColumns extends EventColumns {
     }
 
     @Override
-    void sealTable() {}
+    void sealTable() {
+        kindCodes = CodedStrings.perRow(KIND_NAMES, kind);
+    }
+
+    @Override
+    CodedStrings codedStrings(int column) {
+        return switch (column) {
+            case 2 -> serviceCodes();
+            case 3 -> environmentCodes();
+            case 4 -> kindCodes;
+            case 10 -> sourceCodes();
+            default -> null;
+        };
+    }
 
     @Override
     int secondaryRank(int row) {
