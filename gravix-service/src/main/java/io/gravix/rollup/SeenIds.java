@@ -372,7 +372,12 @@ final class SeenIds implements CommittedIds {
         return cacheBytes;
     }
 
-    private boolean runKept(long runId, byte[] buf, int off, int len) {
+    /**
+     * Synchronized: a run's dedupe looks ids up from two threads at once, and this, on a
+     * fingerprint hit only, reads SQLite and updates the cache. (Nothing adds or prunes
+     * while a run is deduped: both happen on the rollup thread, between runs.)
+     */
+    private synchronized boolean runKept(long runId, byte[] buf, int off, int len) {
         CachedRun run = exactCache.get(runId);
         if (run == null) {
             Optional<StoredRun> stored = exactIdsOfRun.apply(runId);
@@ -386,7 +391,7 @@ final class SeenIds implements CommittedIds {
     }
 
     /** Caches a run's exact ids, evicting the least recently used runs to stay within the budget. */
-    private void cache(long runId, CachedRun run) {
+    private synchronized void cache(long runId, CachedRun run) {
         CachedRun previous = exactCache.put(runId, run);
         cacheBytes += run.ids().bytes() - (previous == null ? 0 : previous.ids().bytes());
         for (Iterator<CachedRun> it = exactCache.values().iterator(); cacheBytes > cacheBudgetBytes && it.hasNext(); ) {

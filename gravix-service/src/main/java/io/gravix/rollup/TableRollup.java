@@ -291,7 +291,8 @@ final class TableRollup {
             }
             spoolFiles.add(file);
         }
-        long duplicates = columns.dropRepeatedIds(seen);
+        // The writer threads are idle until this run is sorted: one takes half of the dedupe.
+        long duplicates = columns.dropRepeatedIds(seen, ctx.writers());
         columns.seal();
         return new RunInput(columns, duplicates, spoolFiles, spoolBytes, deadLettered, FreshnessTally.of(columns));
     }

@@ -7,6 +7,7 @@ import io.gravix.api.spool.v1.ServiceEventRecord;
 import io.gravix.api.v1.RequestFact;
 import io.gravix.api.v1.ServiceEvent;
 import io.gravix.loadgen.EventFactory;
+import io.gravix.rollup.columns.CommittedIds;
 import io.gravix.rollup.columns.EventColumns;
 import io.gravix.spool.Table;
 import java.io.IOException;
@@ -24,6 +25,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +98,84 @@ class RunDedupeTest {
         for (int row = 0; row < columns.rows(); row++) {
             assertThat(columns.timestampMicros(row)).as("row %d is the first copy", row).isEqualTo(T0.getEpochSecond() * 1_000_000);
         }
+    }
+
+    /**
+     * With a helper thread taking half of the fingerprints and of the groups, the same rows
+     * are dropped and the same fingerprints handed on, in the same order, as on one thread:
+     * repeats within the run (also across the two halves' rows), ids a committed run kept,
+     * and fingerprint hits of ids no run kept (the exact check then reads the stored run).
+     */
+    @Test
+    void aHelperThreadDropsWhatOneThreadDrops() throws InterruptedException {
+        String[] committed = new String[500];
+        for (int i = 0; i < committed.length; i++) {
+            committed[i] = String.format("old-%04d", i);
+        }
+        // Ids 0..99 of the committed run share fingerprints with new ids: exact checks from both threads.
+        ToLongFunction<String> fingerprints = id -> id.startsWith("old-00") || id.startsWith("new-01")
+                ? 99L + id.charAt(id.length() - 1) : FingerprintMap.fingerprint(id);
+        SplittableRandom random = new SplittableRandom(5);
+        List<RequestFactRecord> records = new ArrayList<>();
+        for (int r = 0; r < 20; r++) {
+            RequestFactRecord.Builder record = RequestFactRecord.newBuilder().setIngestedAtMicros(r);
+            for (int i = 0; i < 1_000; i++) {
+                int n = random.nextInt(12_000);
+                String id = n < 1_000 ? committed[n % committed.length] : String.format("new-%05d", n);
+                record.addFacts(fact(id, r));
+            }
+            records.add(record.build());
+        }
+        SeenIds seen = new SeenIds(WINDOW, fingerprints, run -> Optional.empty());
+        seen.add(1, System.currentTimeMillis(), committed);
+        ExecutorService helper = Executors.newSingleThreadExecutor(t -> new Thread(t, "dedupe-helper"));
+        try {
+            EventColumns alone = columnsOf(records);
+            long droppedAlone = alone.dropRepeatedIds(seen);
+            EventColumns helped = columnsOf(records);
+            CountDownLatch helperLookedUp = new CountDownLatch(1);
+            long droppedHelped = helped.dropRepeatedIds(lookingUpOnBothThreads(seen, helperLookedUp), helper);
+
+            assertThat(helperLookedUp.getCount()).as("the helper thread deduped its half").isZero();
+            assertThat(droppedHelped).isEqualTo(droppedAlone).isGreaterThan(5_000);
+            assertThat(ids(helped)).isEqualTo(ids(alone)).doesNotHaveDuplicates().noneMatch(id -> id.startsWith("old-"));
+            for (int row = 0; row < alone.rows(); row++) {
+                assertThat(helped.timestampMicros(row)).isEqualTo(alone.timestampMicros(row));
+            }
+            assertThat(Arrays.copyOf(helped.keptFingerprints(), helped.rows()))
+                    .isEqualTo(Arrays.copyOf(alone.keptFingerprints(), alone.rows()));
+        } finally {
+            helper.shutdownNow();
+            assertThat(helper.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * {@code seen}, whose lookups from this thread wait until the helper thread has made one:
+     * the two halves of the dedupe then surely run at once.
+     */
+    private static CommittedIds lookingUpOnBothThreads(SeenIds seen, CountDownLatch helperLookedUp) {
+        Thread caller = Thread.currentThread();
+        return new CommittedIds() {
+            @Override
+            public long fingerprint(byte[] buf, int off, int len) {
+                return seen.fingerprint(buf, off, len);
+            }
+
+            @Override
+            public boolean contains(long fingerprint, byte[] buf, int off, int len) {
+                if (Thread.currentThread() == caller) {
+                    try {
+                        helperLookedUp.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                } else {
+                    helperLookedUp.countDown();
+                }
+                return seen.contains(fingerprint, buf, off, len);
+            }
+        };
     }
 
     @Test

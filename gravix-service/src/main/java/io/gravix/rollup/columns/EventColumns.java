@@ -3,6 +3,7 @@ package io.gravix.rollup.columns;
 import io.gravix.spool.Table;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
@@ -332,7 +333,16 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
      * @return how many rows were taken out
      */
     public long dropRepeatedIds(CommittedIds committed) {
-        long dropped = RunDedupe.markKept(this, committed, fingerprints, dedupeOrder, kept, keptFingerprints);
+        return dropRepeatedIds(committed, TwoHalves.SAME_THREAD);
+    }
+
+    /**
+     * As {@link #dropRepeatedIds(CommittedIds)}, with half of the work on {@code helper}
+     * ({@link TwoHalves}): the same rows are dropped. {@code committed} must answer lookups
+     * from two threads at once.
+     */
+    public long dropRepeatedIds(CommittedIds committed, Executor helper) {
+        long dropped = RunDedupe.markKept(this, committed, fingerprints, dedupeOrder, kept, keptFingerprints, helper);
         if (dropped > 0) {
             retainKeptRows();
         }

@@ -1,6 +1,7 @@
 package io.gravix.rollup.columns;
 
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 
 /**
  * The dedupe of one run, over its decoded rows: a row is kept when no earlier row of the run
@@ -15,6 +16,11 @@ import java.util.Arrays;
  * group, in row order: the first copy is the one kept, as in a row-by-row dedupe. The
  * committed ids are probed in fingerprint order too, which walks the seen-id index's
  * shards and sorted segments from one end to the other instead of at random.
+ *
+ * <p>The fingerprints (of rows) and the groups' dedupes (of groups) are each split in two
+ * halves that run at once ({@link TwoHalves}): nothing of one half is read or written by
+ * the other, so the marks are the same as on one thread. {@link CommittedIds#contains}
+ * is then called from two threads.
  */
 final class RunDedupe {
     /** Rows per group on average: a group's hash set (4 bytes a slot, at most half full) stays within a few KiB. */
@@ -29,31 +35,31 @@ final class RunDedupe {
      *
      * @param fingerprints scratch of at least {@code columns.rows()} slots
      * @param order scratch of at least {@code columns.rows()} slots
+     * @param helper runs half of the work while the caller runs the other
      * @return how many rows were dropped
      */
     static long markKept(EventColumns columns, CommittedIds committed, long[] fingerprints, int[] order, byte[] kept,
-                         long[] keptFingerprints) {
+                         long[] keptFingerprints, Executor helper) {
         int rows = columns.rows();
-        fingerprint(columns, committed, fingerprints);
-        int groupBits = groupBits(rows);
-        int[] groupStart = groupByTopBits(fingerprints, rows, groupBits, order);
-        int[] set = new int[setSlots(largestGroup(groupStart))];
-        long dropped = 0;
-        for (int g = 0; g + 1 < groupStart.length; g++) {
-            dropped += dedupeGroup(columns, committed, fingerprints, order, groupStart[g], groupStart[g + 1], set, kept);
-        }
+        TwoHalves.run(helper, () -> fingerprint(columns, committed, fingerprints, 0, rows / 2),
+                () -> fingerprint(columns, committed, fingerprints, rows / 2, rows));
+        int[] groupStart = groupByTopBits(fingerprints, rows, groupBits(rows), order);
+        int middle = groupAtRow(groupStart, rows / 2);
+        long[] dropped = new long[2];
+        TwoHalves.run(helper, () -> dropped[0] = dedupeGroups(columns, committed, fingerprints, order, groupStart, 0, middle, kept),
+                () -> dropped[1] = dedupeGroups(columns, committed, fingerprints, order, groupStart, middle, groupStart.length - 1, kept));
         int k = 0;
         for (int i = 0; i < rows; i++) {
             if (kept[order[i]] != 0) {
                 keptFingerprints[k++] = fingerprints[order[i]];
             }
         }
-        return dropped;
+        return dropped[0] + dropped[1];
     }
 
-    private static void fingerprint(EventColumns columns, CommittedIds committed, long[] fingerprints) {
+    private static void fingerprint(EventColumns columns, CommittedIds committed, long[] fingerprints, int from, int to) {
         byte[] arena = columns.arena();
-        for (int row = 0; row < columns.rows(); row++) {
+        for (int row = from; row < to; row++) {
             fingerprints[row] = committed.fingerprint(arena, columns.eventIdOffset(row), columns.eventIdLength(row));
         }
     }
@@ -87,9 +93,29 @@ final class RunDedupe {
         return start;
     }
 
-    private static int largestGroup(int[] groupStart) {
+    /** The first group that starts at or after {@code row} (the number of groups if none does). */
+    private static int groupAtRow(int[] groupStart, int row) {
+        int g = 0;
+        while (g < groupStart.length - 1 && groupStart[g] < row) {
+            g++;
+        }
+        return g;
+    }
+
+    /** Dedupes groups {@code [fromGroup, toGroup)} with one hash set; returns how many rows were dropped. */
+    private static long dedupeGroups(EventColumns columns, CommittedIds committed, long[] fingerprints, int[] order, int[] groupStart,
+                                     int fromGroup, int toGroup, byte[] kept) {
+        int[] set = new int[setSlots(largestGroup(groupStart, fromGroup, toGroup))];
+        long dropped = 0;
+        for (int g = fromGroup; g < toGroup; g++) {
+            dropped += dedupeGroup(columns, committed, fingerprints, order, groupStart[g], groupStart[g + 1], set, kept);
+        }
+        return dropped;
+    }
+
+    private static int largestGroup(int[] groupStart, int fromGroup, int toGroup) {
         int largest = 0;
-        for (int g = 0; g + 1 < groupStart.length; g++) {
+        for (int g = fromGroup; g < toGroup; g++) {
             largest = Math.max(largest, groupStart[g + 1] - groupStart[g]);
         }
         return largest;
