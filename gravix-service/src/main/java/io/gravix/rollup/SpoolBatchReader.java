@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Reads a whole sealed spool file, all or nothing: a file is either fully readable or
@@ -70,17 +71,54 @@ final class SpoolBatchReader {
         }
     }
 
+    /** A file of a run whose frames were read but whose payloads are not the table's records. */
+    static final class Undecodable extends Exception {
+        private final int file;
+
+        Undecodable(int file, Unreadable problem) {
+            super(problem.getMessage(), problem, false, false);
+            this.file = file;
+        }
+
+        /** Which of the files passed to {@link #appendAll} it is. */
+        int file() {
+            return file;
+        }
+
+        Unreadable problem() {
+            return (Unreadable) getCause();
+        }
+    }
+
     /**
-     * Appends every frame of {@code frames}, read into {@code columns}' arena, to {@code columns}. A payload that is not the
-     * table's record makes the whole file unreadable; the caller then drops the run's columns.
+     * Appends every frame of the files {@code files} (read into {@code columns}' arena; file
+     * i of batch {@code batchIds[i]}), in order, to {@code columns}, half of them decoded by
+     * {@code helper} ({@link EventColumns#appendRecordsAt}). A payload that is not the
+     * table's record makes its whole file unreadable; the caller then drops the run's columns.
      */
-    static void append(Frames frames, long batchId, EventColumns columns) throws Unreadable {
-        for (long[] s : frames.slices()) {
-            try {
-                columns.appendRecordAt((int) s[1], (int) s[2], batchId);
-            } catch (MalformedRecordException e) {
-                throw new Unreadable("frame payload is not a valid " + columns.schema().getName() + " record: " + e.getMessage(), s[0]);
+    static void appendAll(List<Frames> files, long[] batchIds, EventColumns columns, Executor helper) throws Undecodable {
+        int count = files.stream().mapToInt(f -> f.slices().size()).sum();
+        int[] at = new int[count];
+        int[] len = new int[count];
+        long[] batch = new long[count];
+        int[] fileOf = new int[count];
+        long[] fileOffset = new long[count];
+        int i = 0;
+        for (int file = 0; file < files.size(); file++) {
+            for (long[] s : files.get(file).slices()) {
+                fileOffset[i] = s[0];
+                at[i] = (int) s[1];
+                len[i] = (int) s[2];
+                batch[i] = batchIds[file];
+                fileOf[i++] = file;
             }
+        }
+        try {
+            columns.appendRecordsAt(at, len, batch, count, helper);
+        } catch (MalformedRecordException e) {
+            int frame = e.record();
+            throw new Undecodable(fileOf[frame], new Unreadable(
+                    "frame payload is not a valid " + columns.schema().getName() + " record: " + e.getMessage(), fileOffset[frame]));
         }
     }
 }

@@ -282,16 +282,22 @@ final class TableRollup {
         }
         EventColumns columns = table.newColumns(fileBytes, ctx.columnArrays());
         List<Path> spoolFiles = new ArrayList<>();
+        List<SpoolBatchReader.Frames> frames = new ArrayList<>();
         for (BatchRecord batch : batches) {
             Path file = spoolFile(batch);
             try {
-                SpoolBatchReader.append(SpoolBatchReader.read(table.table(), file, columns), batch.id(), columns);
+                frames.add(SpoolBatchReader.read(table.table(), file, columns));
             } catch (SpoolBatchReader.Unreadable e) {
                 throw new UnreadableBatch(batch, file, e);
             }
             spoolFiles.add(file);
         }
-        // The writer threads are idle until this run is sorted: one takes half of the dedupe.
+        try {
+            // The writer threads are idle until this run is sorted: one decodes half of the frames, and dedupes half.
+            SpoolBatchReader.appendAll(frames, batches.stream().mapToLong(BatchRecord::id).toArray(), columns, ctx.writers());
+        } catch (SpoolBatchReader.Undecodable e) {
+            throw new UnreadableBatch(batches.get(e.file()), spoolFiles.get(e.file()), e.problem());
+        }
         long duplicates = columns.dropRepeatedIds(seen, ctx.writers());
         columns.seal();
         return new RunInput(columns, duplicates, spoolFiles, spoolBytes, deadLettered, FreshnessTally.of(columns));

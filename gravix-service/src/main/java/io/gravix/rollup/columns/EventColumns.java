@@ -20,7 +20,8 @@ import org.apache.parquet.schema.MessageType;
  * value), so the lake holds what ingest validated. Once every batch of the run is appended,
  * {@link #dropRepeatedIds} takes out the rows whose id an earlier row or a committed run kept.
  *
- * <p>Not thread-safe while appending; after {@link #seal()} the writers read it from several threads.
+ * <p>Not thread-safe while appending (an append may lend half of its decoding to a helper thread itself,
+ * {@link #appendRecordsAt}); after {@link #seal()} the writers read it from several threads.
  */
 public abstract sealed class EventColumns permits RequestFactColumns, ServiceEventColumns {
     private static final int RECORD_EVENTS = 1 << 3 | WireReader.LENGTH_DELIMITED;
@@ -62,6 +63,9 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
     private int attrs;
     private long[] attrKey;
     private long[] attrValue;
+    /** The entries a helper decodes ({@link #appendRecordsAt}), before they are appended to the run's. */
+    private long[] helperAttrKey;
+    private long[] helperAttrValue;
     // the dedupe's scratch, per row
     private long[] fingerprints;
     private int[] dedupeOrder;
@@ -75,15 +79,10 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     protected final SliceDictionary services = new SliceDictionary();
     protected final SliceDictionary environments = new SliceDictionary();
-    private final SliceDictionary sources = new SliceDictionary();
+    protected final SliceDictionary sources = new SliceDictionary();
 
-    // the event being decoded
-    private long pendingId;
-    private long pendingService;
-    private long pendingEnvironment;
-    private long seconds;
-    private int nanos;
-    private boolean hasTimestamp;
+    /** Decodes into the run's own dictionaries; made at the first append. */
+    private Decoder runDecoder;
 
     // after seal()
     private Binary[] serviceValues;
@@ -112,6 +111,8 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         attrStart = arrays.ints("attrStart", capacity + 1);
         attrKey = arrays.longs("attrKey", capacity);
         attrValue = arrays.longs("attrValue", capacity);
+        helperAttrKey = arrays.longs("helperAttrKey", capacity / 2);
+        helperAttrValue = arrays.longs("helperAttrValue", capacity / 2);
         fingerprints = arrays.longs("fingerprints", capacity);
         dedupeOrder = arrays.ints("dedupeOrder", capacity);
         kept = arrays.bytes("kept", capacity);
@@ -130,6 +131,8 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         arrays.give("attrStart", attrStart);
         arrays.give("attrKey", attrKey);
         arrays.give("attrValue", attrValue);
+        arrays.give("helperAttrKey", helperAttrKey);
+        arrays.give("helperAttrValue", helperAttrValue);
         arrays.give("fingerprints", fingerprints);
         arrays.give("dedupeOrder", dedupeOrder);
         arrays.give("kept", kept);
@@ -243,7 +246,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     /** Heap held by the arena and the column arrays, for the run's memory budget. */
     public long memoryBytes() {
-        return arena.length + (long) capacity * bytesPerRow() + attrKey.length * 16L;
+        return arena.length + (long) capacity * bytesPerRow() + (attrKey.length + (long) helperAttrKey.length) * 16L;
     }
 
     /** Bytes of column arrays per row slot (the dedupe's scratch included). */
@@ -277,36 +280,158 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     /** Like {@link #appendRecord}, for a record already in the arena at {@code at} (see {@link #claimArena}). */
     public int appendRecordAt(int at, int len, long batchId) {
-        if (at < DEFAULT_ENVIRONMENT.length || (long) at + len > arenaSize) {
-            throw new IllegalArgumentException("record [" + at + ", " + ((long) at + len) + ") is not in the arena's claimed bytes");
-        }
-        int record = newFrame(batchId);
-        WireReader fields = new WireReader(arena, at, len);
-        while (!fields.atEnd()) {
-            int tag = fields.readTag();
-            if (tag == RECORD_SOURCE) {
-                long source = readSlice(fields);
-                frameSource[record] = sources.codeOf(arena, off(source), len(source));
-            } else if (tag == RECORD_INGESTED_AT) {
-                frameIngestedAt[record] = fields.readVarint64();
-            } else {
-                fields.skipField(tag);
+        return appendRecordsAt(new int[] {at}, new int[] {len}, new long[] {batchId}, 1, TwoHalves.SAME_THREAD);
+    }
+
+    /** Records of fewer events than this are decoded on one thread: a helper would cost more than it saves. */
+    static final int EVENTS_WORTH_A_HELPER = 4_096;
+
+    /**
+     * Appends records {@code [0, count)}, already in the arena ({@code at[i]}, {@code len[i]},
+     * of batch {@code batchIds[i]}; see {@link #claimArena}), in that order. The records'
+     * events are counted first, so that each record's rows are known before any is decoded;
+     * then {@code helper} decodes the later half of the records, into its rows and its own
+     * dictionaries, while this thread decodes the first half; the helper's dictionary codes
+     * are then recoded into the run's. The columns end up as if every record had been
+     * appended on one thread, one after the other: same rows, same codes, same entries.
+     *
+     * @return the events the records held
+     * @throws MalformedRecordException naming the record ({@link MalformedRecordException#record()})
+     *     whose bytes are not the table's record, or one of whose events lacks what ingest
+     *     guarantees; the columns then hold part of the records and must be dropped
+     */
+    public int appendRecordsAt(int[] at, int[] len, long[] batchIds, int count, Executor helper) {
+        int[] events = new int[count];
+        int total = 0;
+        for (int i = 0; i < count; i++) {
+            if (at[i] < DEFAULT_ENVIRONMENT.length || (long) at[i] + len[i] > arenaSize) {
+                throw new IllegalArgumentException("record [" + at[i] + ", " + ((long) at[i] + len[i]) + ") is not in the arena's claimed bytes");
             }
+            events[i] = countEvents(at[i], len[i], i);
+            total = Math.addExact(total, events[i]);
         }
-        int events = 0;
-        WireReader reader = new WireReader(arena, at, len);
-        while (!reader.atEnd()) {
-            int tag = reader.readTag();
-            if (tag == RECORD_EVENTS) {
-                int length = reader.readLength();
-                decodeEvent(reader.position(), length, record);
-                reader.skipBytes(length);
-                events++;
+        ensureRowCapacity(rows + total);
+        int firstFrame = frames;
+        for (int i = 0; i < count; i++) {
+            newFrame(batchIds[i]);
+        }
+        int split = helper == TwoHalves.SAME_THREAD || total < EVENTS_WORTH_A_HELPER ? count : halfOfTheEvents(events, total);
+        int splitRow = rows;
+        for (int i = 0; i < split; i++) {
+            splitRow += events[i];
+        }
+        Decoder mine = runDecoder();
+        mine.start(rows, attrKey, attrValue, attrs);
+        Decoder theirs = split == count ? null : newDecoder(false);
+        try {
+            if (theirs == null) {
+                mine.decodeRecords(at, len, events, 0, count, firstFrame);
             } else {
-                reader.skipField(tag);
+                theirs.start(splitRow, helperAttrKey, helperAttrValue, 0);
+                try {
+                    TwoHalves.run(helper, () -> mine.decodeRecords(at, len, events, 0, split, firstFrame),
+                            () -> theirs.decodeRecords(at, len, events, split, count, firstFrame));
+                } finally {
+                    helperAttrKey = theirs.attrKey; // grown, kept for the next run
+                    helperAttrValue = theirs.attrValue;
+                }
             }
+        } finally {
+            takeAttributes(mine);
         }
-        return events;
+        if (theirs != null) {
+            mergeDecoded(theirs, splitRow, rows + total, firstFrame + split, firstFrame + count);
+        }
+        rows += total;
+        attrStart[rows] = attrs;
+        return total;
+    }
+
+    /** The run decoder's entries (its arrays may have grown) are the run's. */
+    private void takeAttributes(Decoder run) {
+        attrKey = run.attrKey;
+        attrValue = run.attrValue;
+        attrs = run.attrs;
+    }
+
+    /** The first record of the later half: the records before it hold about half of the events. */
+    private static int halfOfTheEvents(int[] events, int total) {
+        int sum = 0;
+        for (int i = 0; i < events.length; i++) {
+            if (sum >= total / 2) {
+                return i;
+            }
+            sum += events[i];
+        }
+        return events.length;
+    }
+
+    /** How many events the record at {@code at} holds (its events fields), without decoding them. */
+    private int countEvents(int at, int len, int record) {
+        try {
+            int events = 0;
+            WireReader reader = new WireReader(arena, at, len);
+            while (!reader.atEnd()) {
+                int tag = reader.readTag();
+                if (tag == RECORD_EVENTS) {
+                    reader.skipBytes(reader.readLength());
+                    events++;
+                } else {
+                    reader.skipField(tag);
+                }
+            }
+            return events;
+        } catch (MalformedRecordException e) {
+            throw new MalformedRecordException(e.getMessage(), record);
+        }
+    }
+
+    private Decoder runDecoder() {
+        if (runDecoder == null) {
+            runDecoder = newDecoder(true);
+        }
+        return runDecoder;
+    }
+
+    /** A decoder of this table's events: into the run's own dictionaries ({@code ofRun}), or into new ones of its own. */
+    abstract Decoder newDecoder(boolean ofRun);
+
+    /**
+     * Makes rows {@code [fromRow, toRow)}, frames {@code [fromFrame, toFrame)} and the
+     * attribute entries that {@code helper} decoded part of the run, which holds the rows
+     * before them: its dictionary codes recoded into the run's (its values are looked up in
+     * the order it first saw them, after all the rows before: the codes a decode on one
+     * thread gives), its entries appended to the run's.
+     */
+    private void mergeDecoded(Decoder helper, int fromRow, int toRow, int fromFrame, int toFrame) {
+        int[] serviceCodes = recode(helper.services, services);
+        int[] environmentCodes = recode(helper.environments, environments);
+        int[] sourceCodes = recode(helper.sources, sources);
+        for (int row = fromRow; row < toRow; row++) {
+            service[row] = serviceCodes[service[row]];
+            environment[row] = environmentCodes[environment[row]];
+            attrStart[row] += attrs;
+        }
+        for (int f = fromFrame; f < toFrame; f++) {
+            frameSource[f] = sourceCodes[frameSource[f]];
+        }
+        helper.recodeTableInto(fromRow, toRow);
+        if (attrKey.length - attrs < helper.attrs) {
+            attrKey = Arrays.copyOf(attrKey, attrs + helper.attrs);
+            attrValue = Arrays.copyOf(attrValue, attrs + helper.attrs);
+        }
+        System.arraycopy(helper.attrKey, 0, attrKey, attrs, helper.attrs);
+        System.arraycopy(helper.attrValue, 0, attrValue, attrs, helper.attrs);
+        attrs += helper.attrs;
+    }
+
+    /** For each code of {@code from}, the code of its value in {@code into} (added there if new). */
+    final int[] recode(SliceDictionary from, SliceDictionary into) {
+        int[] codes = new int[from.size()];
+        for (int code = 0; code < codes.length; code++) {
+            codes[code] = into.codeOf(arena, from.offset(code), from.length(code));
+        }
+        return codes;
     }
 
     /** Receives a frame's (spool record's) acknowledgement time and how many rows of it the columns hold. */
@@ -411,74 +536,26 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         }
     }
 
-    private int newFrame(long batchId) {
+    private void newFrame(long batchId) {
         if (frames == frameSource.length) {
             frameSource = Arrays.copyOf(frameSource, frames * 2);
             frameIngestedAt = Arrays.copyOf(frameIngestedAt, frames * 2);
             frameBatch = Arrays.copyOf(frameBatch, frames * 2);
         }
-        frameSource[frames] = sources.codeOf(arena, 0, 0);
+        frameSource[frames] = 0; // set by the record's decoder
         frameIngestedAt[frames] = 0;
         frameBatch[frames] = batchId;
-        return frames++;
+        frames++;
     }
-
-    private void decodeEvent(int off, int len, int record) {
-        if (rows == capacity) {
-            grow(capacity + (capacity >> 1));
-        }
-        int row = rows;
-        pendingId = 0;
-        pendingService = 0;
-        pendingEnvironment = 0;
-        seconds = 0;
-        nanos = 0;
-        hasTimestamp = false;
-        attrStart[row] = attrs;
-        startRow(row);
-        WireReader r = new WireReader(arena, off, len);
-        while (!r.atEnd()) {
-            int tag = r.readTag();
-            if (tag == EVENT_ID) {
-                pendingId = readSlice(r);
-            } else if (tag == TIMESTAMP) {
-                readTimestamp(r);
-            } else if (tag == SERVICE) {
-                pendingService = readSlice(r);
-            } else if (tag == ENVIRONMENT) {
-                pendingEnvironment = readSlice(r);
-            } else if (tag == attributesTag) {
-                readAttribute(r, row);
-            } else if (!readTableField(tag, r, row)) {
-                r.skipField(tag);
-            }
-        }
-        if (!hasTimestamp) {
-            throw new MalformedRecordException("event " + slice(pendingId) + " has no timestamp");
-        }
-        finishRow(row, pendingId);
-        eventId[row] = pendingId;
-        eventBytes[row] = (long) off << 32 | len;
-        ts[row] = micros(seconds, nanos);
-        service[row] = services.codeOf(arena, off(pendingService), len(pendingService));
-        long env = len(pendingEnvironment) == 0 ? DEFAULT_ENVIRONMENT_SLICE : pendingEnvironment;
-        environment[row] = environments.codeOf(arena, off(env), len(env));
-        frame[row] = record;
-        rows++;
-        attrStart[rows] = attrs;
-    }
-
-    /** Clears the table's own fields of a new row (reused arrays hold an earlier run's values). */
-    abstract void startRow(int row);
-
-    /** Reads a field of the table's own; false when {@code tag} is not one (it is then skipped as unknown). */
-    abstract boolean readTableField(int tag, WireReader r, int row);
-
-    /** Checks the table's required fields and stores its dictionary codes. */
-    abstract void finishRow(int row, long eventId);
 
     /** Grows every per-row array of the table to {@code newCapacity}. */
     abstract void growTable(int newCapacity);
+
+    private void ensureRowCapacity(int needed) {
+        if (needed > capacity) {
+            grow(Math.max(needed, capacity + (capacity >> 1)));
+        }
+    }
 
     private void grow(int newCapacity) {
         eventId = Arrays.copyOf(eventId, newCapacity);
@@ -517,24 +594,6 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         return new String(arena, off(slice), len(slice), StandardCharsets.UTF_8);
     }
 
-    /** A {@code google.protobuf.Timestamp}; a second occurrence merges into the first, as protobuf does. */
-    private void readTimestamp(WireReader outer) {
-        int length = outer.readLength();
-        WireReader r = new WireReader(arena, outer.position(), length);
-        outer.skipBytes(length);
-        hasTimestamp = true;
-        while (!r.atEnd()) {
-            int tag = r.readTag();
-            if (tag == TIMESTAMP_SECONDS) {
-                seconds = r.readVarint64();
-            } else if (tag == TIMESTAMP_NANOS) {
-                nanos = r.readVarint32();
-            } else {
-                r.skipField(tag);
-            }
-        }
-    }
-
     private static long micros(long seconds, int nanos) {
         try {
             return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), nanos / 1_000);
@@ -543,36 +602,184 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         }
     }
 
-    /** One map entry: a key seen before in this event keeps its place and takes the new value. */
-    private void readAttribute(WireReader outer, int row) {
-        int length = outer.readLength();
-        WireReader r = new WireReader(arena, outer.position(), length);
-        outer.skipBytes(length);
-        long key = 0;
-        long value = 0;
-        while (!r.atEnd()) {
-            int tag = r.readTag();
-            if (tag == MAP_KEY) {
-                key = readSlice(r);
-            } else if (tag == MAP_VALUE) {
-                value = readSlice(r);
-            } else {
-                r.skipField(tag);
+    /**
+     * One thread's decoding of records into rows of these columns: the row it writes next,
+     * the event it is decoding, the attribute entries it has read, the dictionaries it codes
+     * strings with. A table's subclass reads the table's own fields.
+     */
+    abstract class Decoder {
+        final SliceDictionary services;
+        final SliceDictionary environments;
+        final SliceDictionary sources;
+        long[] attrKey;
+        long[] attrValue;
+        int attrs;
+        private int row;
+        // the event being decoded
+        private long pendingId;
+        private long pendingService;
+        private long pendingEnvironment;
+        private long seconds;
+        private int nanos;
+        private boolean hasTimestamp;
+
+        Decoder(boolean ofRun) {
+            services = ofRun ? EventColumns.this.services : new SliceDictionary();
+            environments = ofRun ? EventColumns.this.environments : new SliceDictionary();
+            sources = ofRun ? EventColumns.this.sources : new SliceDictionary();
+        }
+
+        /** Decodes into rows from {@code firstRow} on, appending entries to {@code attrKey/attrValue[attrs..]} (grown when full). */
+        void start(int firstRow, long[] attrKey, long[] attrValue, int attrs) {
+            this.row = firstRow;
+            this.attrKey = attrKey;
+            this.attrValue = attrValue;
+            this.attrs = attrs;
+        }
+
+        /** Decodes records {@code [from, to)} (record i is frame {@code firstFrame + i}), each into exactly {@code events[i]} rows. */
+        void decodeRecords(int[] at, int[] len, int[] events, int from, int to, int firstFrame) {
+            for (int i = from; i < to; i++) {
+                int first = row;
+                try {
+                    decodeRecord(at[i], len[i], firstFrame + i);
+                } catch (MalformedRecordException e) {
+                    throw new MalformedRecordException(e.getMessage(), i);
+                }
+                if (row - first != events[i]) {
+                    throw new IllegalStateException("record " + i + " decoded to " + (row - first) + " rows, counted " + events[i]);
+                }
             }
         }
-        for (int i = attrStart[row]; i < attrs; i++) {
-            if (Arrays.equals(arena, off(attrKey[i]), off(attrKey[i]) + len(attrKey[i]), arena, off(key), off(key) + len(key))) {
-                attrValue[i] = value;
-                return;
+
+        private void decodeRecord(int at, int len, int frame) {
+            frameSource[frame] = sources.codeOf(arena, 0, 0);
+            WireReader fields = new WireReader(arena, at, len);
+            while (!fields.atEnd()) {
+                int tag = fields.readTag();
+                if (tag == RECORD_SOURCE) {
+                    long source = readSlice(fields);
+                    frameSource[frame] = sources.codeOf(arena, off(source), len(source));
+                } else if (tag == RECORD_INGESTED_AT) {
+                    frameIngestedAt[frame] = fields.readVarint64();
+                } else {
+                    fields.skipField(tag);
+                }
+            }
+            WireReader reader = new WireReader(arena, at, len);
+            while (!reader.atEnd()) {
+                int tag = reader.readTag();
+                if (tag == RECORD_EVENTS) {
+                    int length = reader.readLength();
+                    decodeEvent(reader.position(), length, frame);
+                    reader.skipBytes(length);
+                } else {
+                    reader.skipField(tag);
+                }
             }
         }
-        if (attrs == attrKey.length) {
-            attrKey = Arrays.copyOf(attrKey, attrs + (attrs >> 1) + 16);
-            attrValue = Arrays.copyOf(attrValue, attrs + (attrs >> 1) + 16);
+
+        private void decodeEvent(int off, int len, int frame) {
+            pendingId = 0;
+            pendingService = 0;
+            pendingEnvironment = 0;
+            seconds = 0;
+            nanos = 0;
+            hasTimestamp = false;
+            attrStart[row] = attrs;
+            startRow(row);
+            WireReader r = new WireReader(arena, off, len);
+            while (!r.atEnd()) {
+                int tag = r.readTag();
+                if (tag == EVENT_ID) {
+                    pendingId = readSlice(r);
+                } else if (tag == TIMESTAMP) {
+                    readTimestamp(r);
+                } else if (tag == SERVICE) {
+                    pendingService = readSlice(r);
+                } else if (tag == ENVIRONMENT) {
+                    pendingEnvironment = readSlice(r);
+                } else if (tag == attributesTag) {
+                    readAttribute(r);
+                } else if (!readTableField(tag, r, row)) {
+                    r.skipField(tag);
+                }
+            }
+            if (!hasTimestamp) {
+                throw new MalformedRecordException("event " + slice(pendingId) + " has no timestamp");
+            }
+            finishRow(row, pendingId);
+            eventId[row] = pendingId;
+            eventBytes[row] = (long) off << 32 | len;
+            ts[row] = micros(seconds, nanos);
+            service[row] = services.codeOf(arena, off(pendingService), len(pendingService));
+            long env = len(pendingEnvironment) == 0 ? DEFAULT_ENVIRONMENT_SLICE : pendingEnvironment;
+            environment[row] = environments.codeOf(arena, off(env), len(env));
+            EventColumns.this.frame[row] = frame;
+            row++;
         }
-        attrKey[attrs] = key;
-        attrValue[attrs] = value;
-        attrs++;
+
+        /** A {@code google.protobuf.Timestamp}; a second occurrence merges into the first, as protobuf does. */
+        private void readTimestamp(WireReader outer) {
+            int length = outer.readLength();
+            WireReader r = new WireReader(arena, outer.position(), length);
+            outer.skipBytes(length);
+            hasTimestamp = true;
+            while (!r.atEnd()) {
+                int tag = r.readTag();
+                if (tag == TIMESTAMP_SECONDS) {
+                    seconds = r.readVarint64();
+                } else if (tag == TIMESTAMP_NANOS) {
+                    nanos = r.readVarint32();
+                } else {
+                    r.skipField(tag);
+                }
+            }
+        }
+
+        /** One map entry: a key seen before in this event keeps its place and takes the new value. */
+        private void readAttribute(WireReader outer) {
+            int length = outer.readLength();
+            WireReader r = new WireReader(arena, outer.position(), length);
+            outer.skipBytes(length);
+            long key = 0;
+            long value = 0;
+            while (!r.atEnd()) {
+                int tag = r.readTag();
+                if (tag == MAP_KEY) {
+                    key = readSlice(r);
+                } else if (tag == MAP_VALUE) {
+                    value = readSlice(r);
+                } else {
+                    r.skipField(tag);
+                }
+            }
+            for (int i = attrStart[row]; i < attrs; i++) {
+                if (Arrays.equals(arena, off(attrKey[i]), off(attrKey[i]) + len(attrKey[i]), arena, off(key), off(key) + len(key))) {
+                    attrValue[i] = value;
+                    return;
+                }
+            }
+            if (attrs == attrKey.length) {
+                attrKey = Arrays.copyOf(attrKey, attrs + (attrs >> 1) + 16);
+                attrValue = Arrays.copyOf(attrValue, attrs + (attrs >> 1) + 16);
+            }
+            attrKey[attrs] = key;
+            attrValue[attrs] = value;
+            attrs++;
+        }
+
+        /** Clears the table's own fields of a new row (reused arrays hold an earlier run's values). */
+        abstract void startRow(int row);
+
+        /** Reads a field of the table's own; false when {@code tag} is not one (it is then skipped as unknown). */
+        abstract boolean readTableField(int tag, WireReader r, int row);
+
+        /** Checks the table's required fields and stores its dictionary codes. */
+        abstract void finishRow(int row, long eventId);
+
+        /** Recodes the table's own dictionary codes of rows {@code [from, to)}, which this (helper) decoded, into the run's dictionaries. */
+        abstract void recodeTableInto(int from, int to);
     }
 
     /** Ends appending: dictionaries become the values the writers hand to Parquet. */

@@ -27,9 +27,6 @@ final class RequestFactColumns extends EventColumns {
     private long[] traceId;
     private final SliceDictionary routes = new SliceDictionary();
     private final SliceDictionary methods = new SliceDictionary();
-    private long pendingRoute;
-    private long pendingMethod;
-    private boolean hasDuration;
     private Binary[] routeValues;
     private Binary[] methodValues;
     private int[] routeRanks;
@@ -90,52 +87,82 @@ final class RequestFactColumns extends EventColumns {
     }
 
     @Override
-    void startRow(int row) {
-        pendingRoute = 0;
-        pendingMethod = 0;
-        hasDuration = false;
-        statusCode[row] = 0;
-        durationMs[row] = 0;
-        requestBytes[row] = 0;
-        responseBytes[row] = 0;
-        clientId[row] = 0;
-        traceId[row] = 0;
+    Decoder newDecoder(boolean ofRun) {
+        return new FactDecoder(ofRun);
     }
 
-    @Override
-    boolean readTableField(int tag, WireReader r, int row) {
-        switch (tag) {
-            case ROUTE -> pendingRoute = readSlice(r);
-            case METHOD -> pendingMethod = readSlice(r);
-            case STATUS_CODE -> statusCode[row] = r.readVarint32();
-            case DURATION_MS -> {
-                durationMs[row] = r.readDouble();
-                hasDuration = true;
+    /** Decodes request facts: route and method coded in its dictionaries, duration required. */
+    private final class FactDecoder extends Decoder {
+        private final SliceDictionary routes;
+        private final SliceDictionary methods;
+        private long pendingRoute;
+        private long pendingMethod;
+        private boolean hasDuration;
+
+        FactDecoder(boolean ofRun) {
+            super(ofRun);
+            routes = ofRun ? RequestFactColumns.this.routes : new SliceDictionary();
+            methods = ofRun ? RequestFactColumns.this.methods : new SliceDictionary();
+        }
+
+        @Override
+        void startRow(int row) {
+            pendingRoute = 0;
+            pendingMethod = 0;
+            hasDuration = false;
+            statusCode[row] = 0;
+            durationMs[row] = 0;
+            requestBytes[row] = 0;
+            responseBytes[row] = 0;
+            clientId[row] = 0;
+            traceId[row] = 0;
+        }
+
+        @Override
+        boolean readTableField(int tag, WireReader r, int row) {
+            switch (tag) {
+                case ROUTE -> pendingRoute = readSlice(r);
+                case METHOD -> pendingMethod = readSlice(r);
+                case STATUS_CODE -> statusCode[row] = r.readVarint32();
+                case DURATION_MS -> {
+                    durationMs[row] = r.readDouble();
+                    hasDuration = true;
+                }
+                case REQUEST_BYTES -> requestBytes[row] = saturatedUint64(r.readVarint64());
+                case RESPONSE_BYTES -> responseBytes[row] = saturatedUint64(r.readVarint64());
+                case CLIENT_ID -> clientId[row] = readSlice(r);
+                case TRACE_ID -> traceId[row] = readSlice(r);
+                default -> {
+                    return false;
+                }
             }
-            case REQUEST_BYTES -> requestBytes[row] = saturatedUint64(r.readVarint64());
-            case RESPONSE_BYTES -> responseBytes[row] = saturatedUint64(r.readVarint64());
-            case CLIENT_ID -> clientId[row] = readSlice(r);
-            case TRACE_ID -> traceId[row] = readSlice(r);
-            default -> {
-                return false;
+            return true;
+        }
+
+        @Override
+        void finishRow(int row, long eventId) {
+            if (!hasDuration) {
+                // ingest validation requires it; a spooled fact without one is a bug upstream
+                throw new MalformedRecordException("request fact " + slice(eventId) + " has no duration_ms");
+            }
+            route[row] = routes.codeOf(arena, off(pendingRoute), len(pendingRoute));
+            method[row] = methods.codeOf(arena, off(pendingMethod), len(pendingMethod));
+        }
+
+        @Override
+        void recodeTableInto(int from, int to) {
+            int[] routeCodes = recode(routes, RequestFactColumns.this.routes);
+            int[] methodCodes = recode(methods, RequestFactColumns.this.methods);
+            for (int row = from; row < to; row++) {
+                route[row] = routeCodes[route[row]];
+                method[row] = methodCodes[method[row]];
             }
         }
-        return true;
     }
 
     /** A {@code uint64} as the INT64 column holds it: saturated at 2^63-1 ({@link ParquetSchemas}). */
     private static long saturatedUint64(long unsignedBits) {
         return unsignedBits < 0 ? Long.MAX_VALUE : unsignedBits;
-    }
-
-    @Override
-    void finishRow(int row, long eventId) {
-        if (!hasDuration) {
-            // ingest validation requires it; a spooled fact without one is a bug upstream
-            throw new MalformedRecordException("request fact " + slice(eventId) + " has no duration_ms");
-        }
-        route[row] = routes.codeOf(arena, off(pendingRoute), len(pendingRoute));
-        method[row] = methods.codeOf(arena, off(pendingMethod), len(pendingMethod));
     }
 
     @Override

@@ -72,33 +72,50 @@ final class ServiceEventColumns extends EventColumns {
     }
 
     @Override
-    void startRow(int row) {
-        kind[row] = 0;
-        version[row] = 0;
-        actor[row] = 0;
-        message[row] = 0;
+    Decoder newDecoder(boolean ofRun) {
+        return new EventDecoder(ofRun);
     }
 
-    @Override
-    boolean readTableField(int tag, WireReader r, int row) {
-        switch (tag) {
-            case KIND -> kind[row] = r.readVarint32();
-            case VERSION -> version[row] = readSlice(r);
-            case ACTOR -> actor[row] = readSlice(r);
-            case MESSAGE -> message[row] = readSlice(r);
-            default -> {
-                return false;
+    /** Decodes service events: their own fields hold no dictionary codes (kind is an enum number). */
+    private final class EventDecoder extends Decoder {
+        EventDecoder(boolean ofRun) {
+            super(ofRun);
+        }
+
+        @Override
+        void startRow(int row) {
+            kind[row] = 0;
+            version[row] = 0;
+            actor[row] = 0;
+            message[row] = 0;
+        }
+
+        @Override
+        boolean readTableField(int tag, WireReader r, int row) {
+            switch (tag) {
+                case KIND -> kind[row] = r.readVarint32();
+                case VERSION -> version[row] = readSlice(r);
+                case ACTOR -> actor[row] = readSlice(r);
+                case MESSAGE -> message[row] = readSlice(r);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        void finishRow(int row, long eventId) {
+            int k = kind[row];
+            if (k < 0 || k >= KIND_NAMES.length || KIND_NAMES[k] == null) {
+                // ingest validation (defined_only) refuses numbers this build does not know
+                throw new MalformedRecordException("service event " + slice(eventId) + " has unknown kind " + k);
             }
         }
-        return true;
-    }
 
-    @Override
-    void finishRow(int row, long eventId) {
-        int k = kind[row];
-        if (k < 0 || k >= KIND_NAMES.length || KIND_NAMES[k] == null) {
-            // ingest validation (defined_only) refuses numbers this build does not know
-            throw new MalformedRecordException("service event " + slice(eventId) + " has unknown kind " + k);
+        @Override
+        void recodeTableInto(int from, int to) {
+            // nothing coded in a dictionary of its own
         }
     }
 
