@@ -75,16 +75,23 @@ class GracefulShutdownIT {
                 .allMatch(o -> o.acknowledged()
                         || (o.status() == 503 && o.retryAfter() != null && o.body().startsWith("{\"error\":"))
                         || o.failure() != null);
-        assertThat(outcomes.stream().filter(o -> o.failure() != null && o.sentAfterMark()))
-                .as("requests sent after SIGTERM that failed in transport: only once the port is closed")
-                .allMatch(o -> o.failure() instanceof ConnectException);
-
         SpoolSnapshot spool = SpoolSnapshot.read(dataDir);
+        Set<String> stored = spool.requestKeys();
+        // A request sent on a kept-alive connection in the instant Jetty closes it at the end of
+        // the drain gets no answer at all (the client's race of RFC 9112 §9.3.1): allowed only if
+        // the server never took it, i.e. nothing of it is in the spool; any other failure in
+        // transport only once the port is closed.
+        assertThat(outcomes.stream().filter(o -> o.failure() != null && o.sentAfterMark()))
+                .as("requests sent after SIGTERM that failed in transport: only once the port is closed,"
+                        + " or on a connection closed before it was read")
+                .allMatch(o -> o.failure() instanceof ConnectException
+                        || (closedWithoutAnAnswer(o.failure()) && !stored.contains(o.request().key())));
+
         assertThat(spool.openFiles()).as("open spool files after a graceful stop").isEmpty();
         spool.assertAllSealedAndClean();
         spool.assertHoldsEveryAcknowledgedRequest(load.acknowledged(), load.sent());
         spool.assertIndexAgrees();
-        Set<String> present = spool.requestKeys();
+        Set<String> present = stored;
         assertThat(outcomes.stream().filter(o -> o.status() == 503).map(o -> o.request().key()))
                 .as("requests refused with 503 (nothing of a refused request is stored)")
                 .noneMatch(present::contains);
@@ -203,5 +210,11 @@ class GracefulShutdownIT {
         public void close() throws IOException {
             socket.close();
         }
+    }
+
+    /** The connection ended before any byte of an answer (the JDK client's message for it). */
+    private static boolean closedWithoutAnAnswer(Throwable failure) {
+        return failure instanceof IOException && failure.getMessage() != null
+                && failure.getMessage().contains("received no bytes");
     }
 }
