@@ -79,7 +79,7 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
 
     protected final SliceDictionary services = new SliceDictionary();
     protected final SliceDictionary environments = new SliceDictionary();
-    protected final SliceDictionary sources = new SliceDictionary();
+    private final SliceDictionary sources = new SliceDictionary();
 
     /** Decodes into the run's own dictionaries; made at the first append. */
     private Decoder runDecoder;
@@ -778,8 +778,11 @@ public abstract sealed class EventColumns permits RequestFactColumns, ServiceEve
         /** Checks the table's required fields and stores its dictionary codes. */
         abstract void finishRow(int row, long eventId);
 
-        /** Recodes the table's own dictionary codes of rows {@code [from, to)}, which this (helper) decoded, into the run's dictionaries. */
-        abstract void recodeTableInto(int from, int to);
+        /**
+         * Recodes the table's own dictionary codes of rows {@code [from, to)}, which this (helper)
+         * decoded, into the run's dictionaries; a table with no dictionary of its own has none.
+         */
+        void recodeTableInto(int from, int to) {}
     }
 
     /** Ends appending: dictionaries become the values the writers hand to Parquet. */

@@ -112,11 +112,6 @@ final class ServiceEventColumns extends EventColumns {
                 throw new MalformedRecordException("service event " + slice(eventId) + " has unknown kind " + k);
             }
         }
-
-        @Override
-        void recodeTableInto(int from, int to) {
-            // nothing coded in a dictionary of its own
-        }
     }
 
     @Override

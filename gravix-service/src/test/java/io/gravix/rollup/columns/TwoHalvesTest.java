@@ -99,12 +99,12 @@ class TwoHalvesTest {
     }
 
     @Test
-    void sameThreadRunsBothInOrder() {
-        List<String> order = new CopyOnWriteArrayList<>();
+    void sameThreadRunsBothOnTheCaller() {
+        List<Thread> ranOn = new CopyOnWriteArrayList<>();
 
-        TwoHalves.run(TwoHalves.SAME_THREAD, () -> order.add("mine"), () -> order.add("theirs"));
+        TwoHalves.run(TwoHalves.SAME_THREAD, () -> ranOn.add(Thread.currentThread()), () -> ranOn.add(Thread.currentThread()));
 
-        assertThat(order).containsExactlyInAnyOrder("mine", "theirs");
+        assertThat(ranOn).containsExactly(Thread.currentThread(), Thread.currentThread());
     }
 
     private static void await(CountDownLatch latch) {
