@@ -30,7 +30,8 @@ case $MODE in  # seconds per ingest case (+ warm-up), rollup events and launches
   smoke) INGEST_S=4;  WARM_S=2;  ROLLUP_EVENTS=30000;   LAUNCHES=1; STEP_S=10;  SUSTAIN_BUDGET_S=1;    MAX_STEPS=1; FIO_S=2;  WARMUP_EVENTS=20000 ;;
 esac
 HEAP=${GRAVIX_HEAP:-512m}
-ROLLUP_JAVA_OPTS=${ROLLUP_JAVA_OPTS:--Xmx512m}
+# the heap the server gets below (and the Docker image): all of it committed from the start
+ROLLUP_JAVA_OPTS=${ROLLUP_JAVA_OPTS:--Xms$HEAP -Xmx$HEAP}
 CLIENT_JAVA_OPTS=${CLIENT_JAVA_OPTS:--Xmx1g}
 SEED=${SEED:-7}
 BASE=$(( ($(date +%s) - 120) * 1000 ))   # newest event timestamp; the dataset spans the 3 hours before
