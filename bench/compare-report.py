@@ -157,7 +157,7 @@ def table(path):
     info = res.get('run', {})
     out = []
     out.append(f"bench/compare.sh ({info.get('mode', '?')}): {info.get('date', '')}, {info.get('cores', '?')} cores, "
-               f"{info.get('mem', '?')}, {info.get('java', '?')}, Gravix -Xmx{info.get('heap', '?')}, load client on the same cores")
+               f"{info.get('mem', '?')}, {info.get('java', '?')}, Gravix -Xms = -Xmx = {info.get('heap', '?')}, load client on the same cores")
     out.append('')
     out.append('| what | events/s (or MB/s) | ack p50 ms | ack p99 ms | other |')
     out.append('|---|---|---|---|---|')
@@ -222,7 +222,7 @@ def table(path):
     steps = multi.get('step', [])
     if steps:
         out.append('')
-        out.append('Sustained search (each rate on a fresh server, -Xmx' + info.get('heap', '?') + '):')
+        out.append('Sustained search (each rate on a fresh server, -Xms = -Xmx = ' + info.get('heap', '?') + '):')
         out.append('')
         out.append('| rate | achieved | verdict | 503/errors | sealed backlog mean, middle → last third (max) | freshness p99 s | ack p99 ms | GC p99 / max ms | heap after GC max MB | anonymous resident MiB, middle → last third | seen ids: count, heap / disk MiB |')
         out.append('|---|---|---|---|---|---|---|---|---|---|---|')

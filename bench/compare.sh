@@ -274,7 +274,7 @@ else
   [ $MODE = smoke ] && RATE=2000
 fi
 LO=0; HI=0; BEST=""; STEPS=0; SUSTAIN_START=$(date +%s)
-log "sustained: step search from $RATE events/s, ${STEP_S}s per rate, budget ${SUSTAIN_BUDGET_S}s, -Xmx$HEAP"
+log "sustained: step search from $RATE events/s, ${STEP_S}s per rate, budget ${SUSTAIN_BUDGET_S}s, -Xms = -Xmx = $HEAP"
 while :; do
   STEPS=$((STEPS + 1))
   name=sustain-$RATE
