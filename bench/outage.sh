@@ -101,9 +101,11 @@ LOAD_END=$(date +%s)
 line=$(cat "$WORK/client.out")
 log "load done: $line"
 # the last open file seals within spool.maxFileAge; then the rollup drains what is left
-await 600 "the sealed backlog to drain" test "$(metric spool_sealed_bytes)" = 0
+# (a function, so that each try reads the metric anew)
+sealed_backlog_empty() { test "$(metric spool_sealed_bytes)" = 0; }
+await 600 "the sealed backlog to drain" sealed_backlog_empty
 sleep 12
-await 120 "the last run to commit" test "$(metric spool_sealed_bytes)" = 0
+await 120 "the last run to commit" sealed_backlog_empty
 kill "$SAMPLER" 2>/dev/null || true
 curl -sf "$METRICS" > "$WORK/metrics.txt"
 kill "$GRAVIX_PID"; wait "$GRAVIX_PID" 2>/dev/null || true
