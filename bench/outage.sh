@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A store outage and the catch-up after it, under steady load, in the shipped heap budget:
-# Gravix (-Xmx512m, config.yml, S3 store on S3Proxy, a real S3 API over a local directory)
+# Gravix (-Xms512m -Xmx512m, config.yml, S3 store on S3Proxy, a real S3 API over a local directory)
 # takes JSON batches of 500 (8 connections) at RATE events/s for LOAD_S seconds; S3Proxy is
 # stopped at OUT_AT seconds for OUTAGE_S seconds, so runs fail and the sealed backlog grows;
 # then it comes back and the rollup catches up while ingest goes on. Prints one line: the
@@ -82,7 +82,7 @@ metric() { curl -sf "$METRICS" | awk -v n="$1" '$1 == n {printf "%.0f", $2}'; }
 SAMPLER=$!
 PIDS+=($SAMPLER)
 
-log "load: $RATE events/s for ${LOAD_S}s; S3Proxy down from ${OUT_AT}s to $((OUT_AT + OUTAGE_S))s; Gravix -Xmx$HEAP"
+log "load: $RATE events/s for ${LOAD_S}s; S3Proxy down from ${OUT_AT}s to $((OUT_AT + OUTAGE_S))s; Gravix -Xms = -Xmx = $HEAP"
 java -Xmx1g -cp "$BENCH" io.gravix.bench.compare.PostLoad --url "http://127.0.0.1:$G_PORT/v1/request-facts" --format json \
   --batch 500 --concurrency 8 --events 100000 --seed 11 --base $(( ($(date +%s) - 120) * 1000 )) --tag outage \
   --auth "Bearer $KEY" --seconds "$LOAD_S" --rate "$RATE" --metrics "$METRICS" > "$WORK/client.out" 2> "$WORK/client.log" &
